@@ -1,0 +1,3 @@
+"""gan_engine: everything GAN Explorer computes. Never imports streamlit."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,229 @@
+"""The training configuration: every field that changes a run's result, and its cache key.
+
+A `RunConfig` is frozen; two equal configurations give the same `key()` in any process,
+on any machine, under any Python version, because the key hashes a canonical JSON form
+(sorted fields, floats written by `repr`, which round-trips exactly) together with
+`ENGINE_FORMAT_VERSION`. The device a run uses is recorded with the run, not keyed: the
+same configuration trained on a GPU is served to a CPU-only visitor.
+
+Named presets give defaults that work; `preset(name, **overrides)` builds from one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+from dataclasses import dataclass, fields
+from typing import Any
+
+from gan_engine.errors import ConfigError
+
+# Bump when a change to the engine would change the result of an existing configuration,
+# so stale cached runs are never served for it.
+ENGINE_FORMAT_VERSION = 1
+
+TARGETS = ("gauss1d", "bimodal1d", "ring2d", "grid2d", "mnist", "faces")
+TOY_TARGETS = ("gauss1d", "bimodal1d", "ring2d", "grid2d")
+ARCHITECTURES = ("mlp", "dcgan")
+LOSSES = ("minimax", "nonsaturating", "lsgan")
+OPTIMIZERS = ("adam", "sgd")
+NORMS = ("none", "layernorm", "batchnorm")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that determines a training run's result.
+
+    Units: learning rates per optimizer step; `iterations` counts generator steps (each
+    preceded by `k` discriminator steps, Algorithm 1 of Goodfellow et al. 2014);
+    `snapshot_every` and `log_every` count iterations.
+    """
+
+    preset: str = "custom"          # label only; not part of the key
+    target: str = "gauss1d"         # one of TARGETS
+    arch: str = "mlp"               # one of ARCHITECTURES
+    conditional: bool = False       # feed the class label to G and D (images only)
+    loss: str = "nonsaturating"     # one of LOSSES
+    label_smoothing: float = 0.0    # one-sided: real label = 1 - label_smoothing
+    k: int = 1                      # discriminator steps per generator step
+    lr_d: float = 2e-4
+    lr_g: float = 2e-4
+    optimizer: str = "adam"         # one of OPTIMIZERS
+    beta1: float = 0.5
+    beta2: float = 0.999
+    batch_size: int = 128           # m in Algorithm 1
+    iterations: int = 2000          # generator steps
+    latent_dim: int = 8
+    hidden_dim: int = 64
+    hidden_layers: int = 2
+    leaky_slope: float = 0.2
+    norm: str = "none"              # one of NORMS
+    pack: int = 1                   # PacGAN packing degree (1 = plain GAN)
+    ema_decay: float = 0.0          # EMA of the generator's weights (0 = off)
+    image_size: int = 64            # faces only: side of the square the images are resized to
+    data_path: str = ""             # faces / MNIST file or folder; "" = the default search
+    seed: int = 0
+    snapshot_every: int = 100
+    log_every: int = 10
+
+    # ---- canonical form and key -------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """All fields by name (JSON-serialisable)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> "RunConfig":
+        """Build from a dict such as `to_dict()` gives; unknown names are a ConfigError."""
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise ConfigError(f"Unknown configuration field(s): {', '.join(unknown)}.")
+        coerced = {name: _coerce(known[name].type, name, value) for name, value in values.items()}
+        return cls(**coerced)
+
+    def canonical_json(self) -> str:
+        """The keyed fields plus the engine-format version, as canonical JSON."""
+        keyed = {name: value for name, value in self.to_dict().items() if name != "preset"}
+        keyed = {name: (repr(float(v)) if isinstance(v, float) else v) for name, v in keyed.items()}
+        keyed["engine_format_version"] = ENGINE_FORMAT_VERSION
+        return json.dumps(keyed, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+    def key(self) -> str:
+        """A stable 16-hex-digit cache key for this configuration."""
+        return hashlib.sha256(self.canonical_json().encode("ascii")).hexdigest()[:16]
+
+    def replace(self, **changes: Any) -> "RunConfig":
+        """A copy with some fields changed (validated by `validate()` when used)."""
+        return RunConfig.from_dict({**self.to_dict(), **changes})
+
+    # ---- validation ----------------------------------------------------------------
+
+    @property
+    def is_toy(self) -> bool:
+        return self.target in TOY_TARGETS
+
+    @property
+    def data_dim(self) -> int:
+        """Dimension of one toy sample (1 or 2); 0 for image targets."""
+        return {"gauss1d": 1, "bimodal1d": 1, "ring2d": 2, "grid2d": 2}.get(self.target, 0)
+
+    def validate(self) -> "RunConfig":
+        """Raise ConfigError naming the first impossible value; return self when valid."""
+        _choice("target", self.target, TARGETS)
+        _choice("arch", self.arch, ARCHITECTURES)
+        _choice("loss", self.loss, LOSSES)
+        _choice("optimizer", self.optimizer, OPTIMIZERS)
+        _choice("norm", self.norm, NORMS)
+        _int_range("k", self.k, 1, 100)
+        _int_range("batch_size", self.batch_size, 1, 65536)
+        _int_range("iterations", self.iterations, 1, 10_000_000)
+        _int_range("latent_dim", self.latent_dim, 1, 1024)
+        _int_range("hidden_dim", self.hidden_dim, 1, 8192)
+        _int_range("hidden_layers", self.hidden_layers, 1, 16)
+        _int_range("pack", self.pack, 1, 16)
+        _int_range("image_size", self.image_size, 8, 256)
+        _int_range("seed", self.seed, 0, 2**31 - 1)
+        _int_range("snapshot_every", self.snapshot_every, 1, 10_000_000)
+        _int_range("log_every", self.log_every, 1, 10_000_000)
+        _float_range("lr_d", self.lr_d, 0.0, 10.0, low_open=True)
+        _float_range("lr_g", self.lr_g, 0.0, 10.0, low_open=True)
+        _float_range("beta1", self.beta1, 0.0, 1.0, high_open=True)
+        _float_range("beta2", self.beta2, 0.0, 1.0, high_open=True)
+        _float_range("label_smoothing", self.label_smoothing, 0.0, 0.5, high_open=True)
+        _float_range("leaky_slope", self.leaky_slope, 0.0, 1.0)
+        _float_range("ema_decay", self.ema_decay, 0.0, 1.0, high_open=True)
+        if self.conditional and self.is_toy:
+            raise ConfigError("A conditional GAN needs class labels: use it with mnist, not a toy target.")
+        if self.arch == "dcgan" and self.is_toy:
+            raise ConfigError("The convolutional (dcgan) architecture is for images; toy targets use mlp.")
+        if self.pack > 1 and self.batch_size % self.pack:
+            raise ConfigError(f"batch_size ({self.batch_size}) must be a multiple of pack ({self.pack}).")
+        return self
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ConfigError(f"Unknown {name} {value!r}: choose one of {', '.join(allowed)}.")
+
+
+def _int_range(name: str, value: int, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}; got {value!r}.")
+
+
+def _float_range(name: str, value: float, low: float, high: float,
+                 low_open: bool = False, high_open: bool = False) -> None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    ok = ok and (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
+    if not ok:
+        lo = "(" if low_open else "["
+        hi = ")" if high_open else "]"
+        raise ConfigError(f"{name} must be a number in {lo}{low:g}, {high:g}{hi}; got {value!r}.")
+
+
+def _coerce(type_name: Any, name: str, value: Any) -> Any:
+    """Turn JSON / command-line values into the field's type, or raise ConfigError."""
+    type_name = str(type_name)
+    try:
+        if type_name == "bool":
+            if isinstance(value, str):
+                if value.lower() in ("true", "1", "yes"):
+                    return True
+                if value.lower() in ("false", "0", "no"):
+                    return False
+                raise ValueError(value)
+            return bool(value)
+        if type_name == "int":
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(value)
+            return int(value)
+        if type_name == "float":
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigError(f"{name} must be a {type_name}; got {value!r}.") from None
+
+
+# ---- presets -------------------------------------------------------------------------
+
+PRESETS: dict[str, RunConfig] = {
+    "gauss1d": RunConfig(preset="gauss1d", target="gauss1d", latent_dim=1, hidden_dim=32,
+                         iterations=1500, batch_size=256, lr_d=1e-3, lr_g=1e-3, snapshot_every=50),
+    "bimodal1d": RunConfig(preset="bimodal1d", target="bimodal1d", latent_dim=2, hidden_dim=64,
+                           iterations=3000, batch_size=256, lr_d=1e-3, lr_g=1e-3, snapshot_every=100),
+    "ring2d": RunConfig(preset="ring2d", target="ring2d", latent_dim=8, hidden_dim=128, hidden_layers=3,
+                        iterations=3000, batch_size=256, lr_d=1e-3, lr_g=1e-3, snapshot_every=100),
+    "grid2d": RunConfig(preset="grid2d", target="grid2d", latent_dim=8, hidden_dim=128, hidden_layers=3,
+                        iterations=5000, batch_size=256, lr_d=1e-3, lr_g=1e-3, snapshot_every=200),
+    "mnist-gan": RunConfig(preset="mnist-gan", target="mnist", latent_dim=64, hidden_dim=256,
+                           iterations=3000, batch_size=128, snapshot_every=200, log_every=20),
+    "mnist-cgan": RunConfig(preset="mnist-cgan", target="mnist", conditional=True, latent_dim=64,
+                            hidden_dim=256, iterations=3000, batch_size=128, snapshot_every=200,
+                            log_every=20),
+    "mnist-dcgan": RunConfig(preset="mnist-dcgan", target="mnist", arch="dcgan", latent_dim=64,
+                             hidden_dim=32, iterations=1500, batch_size=64, norm="batchnorm",
+                             snapshot_every=100, log_every=20),
+    "faces": RunConfig(preset="faces", target="faces", arch="dcgan", latent_dim=100, hidden_dim=32,
+                       iterations=1000, batch_size=32, norm="batchnorm", snapshot_every=100,
+                       log_every=20),
+    # The source notebooks' settings (batch size 1, Adam 1e-4, BCE, LayerNorm MLP with
+    # LeakyReLU 0.02, G 100->200->784, D 784->200->1), kept so a student can compare.
+    "seed-notebook-cgan": RunConfig(preset="seed-notebook-cgan", target="mnist", conditional=True,
+                                    loss="nonsaturating", lr_d=1e-4, lr_g=1e-4, beta1=0.9, beta2=0.999,
+                                    batch_size=1, iterations=20000, latent_dim=100, hidden_dim=200,
+                                    hidden_layers=1, leaky_slope=0.02, norm="layernorm",
+                                    snapshot_every=2000, log_every=100),
+    "seed-notebook-gauss1d": RunConfig(preset="seed-notebook-gauss1d", target="gauss1d", latent_dim=1,
+                                       hidden_dim=32, lr_d=1e-4, lr_g=1e-4, beta1=0.9, batch_size=1,
+                                       iterations=1500, snapshot_every=50),
+}
+
+
+def preset(name: str, **overrides: Any) -> RunConfig:
+    """The named preset with `overrides` applied, validated."""
+    if name not in PRESETS:
+        raise ConfigError(f"Unknown preset {name!r}: choose one of {', '.join(PRESETS)}.")
+    return PRESETS[name].replace(**overrides).validate() if overrides else PRESETS[name].validate()
