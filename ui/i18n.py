@@ -3,7 +3,7 @@
 Pages call `t("page.key")`. The tables live in `ui/strings/<page>.py` (each with EN and
 ZH dicts) and are merged here, so a page's strings sit beside each other while the
 mechanism stays in one place. The chosen language is the sidebar widget's value,
-kept in session state under `LANG_STATE_KEY` and in the URL (`?lang=zh`).
+kept in session state under `LANG_STATE_KEY` and in the URL (`?lang=中文`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ import importlib
 
 import streamlit as st
 
-LANGUAGES = {"en": "English", "zh": "简体中文"}
+# Codes and the labels the selector shows; the URL carries the label (`?lang=中文`),
+# because a bound widget writes its displayed value to the query string.
+LANGUAGES = {"en": "English", "zh": "中文"}
+_CODE_BY_LABEL = {label: code for code, label in LANGUAGES.items()}
 DEFAULT_LANGUAGE = "en"
 LANG_STATE_KEY = "lang"
 _TABLE_MODULES = ("common", "theory", "training", "gallery")
@@ -35,8 +38,8 @@ TABLES = _load_tables()
 
 def current_language() -> str:
     """The language code chosen in this session ("en" unless the user switched)."""
-    lang = st.session_state.get(LANG_STATE_KEY, DEFAULT_LANGUAGE)
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    label = st.session_state.get(LANG_STATE_KEY, LANGUAGES[DEFAULT_LANGUAGE])
+    return _CODE_BY_LABEL.get(label, DEFAULT_LANGUAGE)
 
 
 def t(key: str, **values: object) -> str:
@@ -57,9 +60,8 @@ def language_selector() -> None:
     """
     st.sidebar.segmented_control(
         "Language · 语言",
-        options=list(LANGUAGES),
-        format_func=LANGUAGES.__getitem__,
-        default=DEFAULT_LANGUAGE,
+        options=list(LANGUAGES.values()),
+        default=LANGUAGES[DEFAULT_LANGUAGE],
         required=True,
         key=LANG_STATE_KEY,
         bind="query-params",
