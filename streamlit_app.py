@@ -5,6 +5,8 @@ through the translation table; a deep link such as /Theory still opens that page
 directly, in a fresh session, through this file.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.i18n import language_selector, t
@@ -19,7 +21,8 @@ def home() -> None:
     st.page_link(gallery, label=t("home.gallery"), icon=":material/photo_library:")
 
 
-st.set_page_config(page_title="GAN Explorer", page_icon=":material/hub:", layout="wide")
+# A local icon: a Material-symbol favicon would be fetched from the internet.
+st.set_page_config(page_title="GAN Explorer", page_icon=str(Path(__file__).parent / "ui" / "icon.png"), layout="wide")
 language_selector()
 
 home_page = st.Page(home, title=t("nav.home"), icon=":material/home:", url_path="home", default=True)

@@ -54,6 +54,14 @@ class Distribution1D(ABC):
     def pdf(self, x: np.ndarray) -> np.ndarray:
         """Density at positions `x` (any shape), per unit of x; same shape as `x`."""
 
+    def logpdf(self, x: np.ndarray) -> np.ndarray:
+        """Natural log of the density at `x`, -inf outside the support; same shape as `x`.
+
+        Exact far into the tails, where `pdf` underflows to 0 (needed for finite KL values).
+        """
+        density = self.pdf(x)
+        return np.log(density, out=np.full(density.shape, -np.inf), where=density > 0.0)
+
     @abstractmethod
     def sample(self, n: int, generator: np.random.Generator) -> np.ndarray:
         """`n` independent draws, shape (n,), float64."""
@@ -97,8 +105,11 @@ class Normal(Distribution1D):
         object.__setattr__(self, "sigma", _positive("sigma", self.sigma))
 
     def pdf(self, x: np.ndarray) -> np.ndarray:
+        return np.exp(self.logpdf(x))
+
+    def logpdf(self, x: np.ndarray) -> np.ndarray:
         u = (np.asarray(x, dtype=float) - self.mu) / self.sigma
-        return np.exp(-0.5 * u * u - _LOG_SQRT_2PI) / self.sigma
+        return -0.5 * u * u - (_LOG_SQRT_2PI + math.log(self.sigma))
 
     def sample(self, n: int, generator: np.random.Generator) -> np.ndarray:
         return generator.normal(self.mu, self.sigma, _sample_count(n))
@@ -171,7 +182,10 @@ class Laplace(Distribution1D):
         object.__setattr__(self, "b", _positive("b", self.b))
 
     def pdf(self, x: np.ndarray) -> np.ndarray:
-        return np.exp(-np.abs(np.asarray(x, dtype=float) - self.mu) / self.b) / (2.0 * self.b)
+        return np.exp(self.logpdf(x))
+
+    def logpdf(self, x: np.ndarray) -> np.ndarray:
+        return -np.abs(np.asarray(x, dtype=float) - self.mu) / self.b - math.log(2.0 * self.b)
 
     def sample(self, n: int, generator: np.random.Generator) -> np.ndarray:
         return generator.laplace(self.mu, self.b, _sample_count(n))
@@ -214,14 +228,17 @@ class Gamma(Distribution1D):
         object.__setattr__(self, "loc", _finite("loc", self.loc))
 
     def pdf(self, x: np.ndarray) -> np.ndarray:
-        t = np.asarray(x, dtype=float) - self.loc
-        inside = t >= 0.0
-        safe_t = np.where(inside, t, 1.0)
-        # (k-1)·log t is taken as 0 for k = 1 even at t = 0 (where log t = -inf).
-        log_power = (self.shape - 1.0) * np.log(safe_t, where=safe_t > 0.0, out=np.full(t.shape, -np.inf)) \
-            if self.shape > 1.0 else np.zeros(t.shape)
+        return np.exp(self.logpdf(x))
+
+    def logpdf(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        t = np.maximum(x - self.loc, 0.0)   # 0 left of loc; masked below
+        if self.shape == 1.0:
+            log_power = np.zeros(t.shape)       # t^0 = 1, also at t = 0
+        else:
+            log_power = (self.shape - 1.0) * np.log(t, where=t > 0.0, out=np.full(t.shape, -np.inf))
         log_norm = math.lgamma(self.shape) + self.shape * math.log(self.theta)
-        return np.where(inside, np.exp(log_power - safe_t / self.theta - log_norm), 0.0)
+        return np.where(x >= self.loc, log_power - t / self.theta - log_norm, -np.inf)
 
     def sample(self, n: int, generator: np.random.Generator) -> np.ndarray:
         return self.loc + generator.gamma(self.shape, self.theta, _sample_count(n))
@@ -274,6 +291,14 @@ class Mixture(Distribution1D):
                 total += weight * component.pdf(x)
         return total
 
+    def logpdf(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        total = np.full(x.shape, -np.inf)
+        for weight, component in zip(self.weights, self.components):
+            if weight > 0.0:
+                total = np.logaddexp(total, math.log(weight) + component.logpdf(x))
+        return total
+
     def sample(self, n: int, generator: np.random.Generator) -> np.ndarray:
         n = _sample_count(n)
         which = generator.choice(len(self.components), size=n, p=np.asarray(self.weights))
@@ -309,6 +334,9 @@ class Shifted(Distribution1D):
 
     def pdf(self, x: np.ndarray) -> np.ndarray:
         return self.base.pdf(np.asarray(x, dtype=float) - self.delta)
+
+    def logpdf(self, x: np.ndarray) -> np.ndarray:
+        return self.base.logpdf(np.asarray(x, dtype=float) - self.delta)
 
     def sample(self, n: int, generator: np.random.Generator) -> np.ndarray:
         return self.base.sample(n, generator) + self.delta

@@ -15,15 +15,21 @@ the shell the whole way.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image
 from torch import nn
 
-from gan_engine.errors import ConfigError
+from gan_engine.config import RunConfig
+from gan_engine.errors import ConfigError, GanExplorerError, RunError
+from gan_engine.runfile import RunFile
+from gan_engine.store import RunStore, list_pretrained, pretrained_path
 
 MAX_SEED = 2**31 - 1
+IMAGE_TARGETS = ("mnist", "faces")
 NUM_CLASSES = 10
 # Generate at most this many images per forward pass: bounds peak memory on a small
 # hosted machine while keeping the per-call overhead negligible.
@@ -132,6 +138,79 @@ def label_morph_weights(start: int, end: int, steps: int, num_classes: int = NUM
             raise ConfigError(f"A class label must be from 0 to {num_classes - 1}; got {label}.")
     eye = np.eye(num_classes, dtype=np.float64)
     return lerp(eye[start], eye[end], steps)
+
+
+# ---- which generators can be drawn from ------------------------------------------------------
+
+@dataclass(frozen=True)
+class GeneratorSource:
+    """A generator the gallery can offer: `spec` is "pretrained:NAME" or a run key.
+
+    `stamp` (nanoseconds) is the file's modification time, so a cache keyed on it sees a
+    replaced file as new.
+    """
+
+    spec: str
+    path: Path
+    config: RunConfig
+    stamp: int
+
+    @property
+    def pretrained(self) -> bool:
+        return self.spec.startswith("pretrained:")
+
+
+def available_generators(store: RunStore | None = None) -> list[GeneratorSource]:
+    """The shipped generators, then the finished image runs of the cache (newest first).
+
+    Toy runs (1-D / 2-D targets) and runs that did not finish are left out: they have no
+    images to show. Unreadable files are skipped here; opening one by spec reports why.
+    """
+    found: list[GeneratorSource] = []
+    candidates = [(f"pretrained:{name}", pretrained_path(name)) for name in list_pretrained()]
+    store = store or RunStore()
+    runs = store.list_runs()
+    if len(runs):
+        finished = runs[(runs["status"] == "done") & runs["target"].isin(IMAGE_TARGETS)]
+        candidates += [(key, store.run_path(key)) for key in finished["key"]]
+    for spec, path in candidates:
+        try:
+            summary = RunFile(path).summary()
+            stamp = path.stat().st_mtime_ns
+        except (GanExplorerError, OSError):
+            continue
+        if summary.status == "done" and summary.config.target in IMAGE_TARGETS:
+            found.append(GeneratorSource(spec, path, summary.config, stamp))
+    return found
+
+
+@dataclass(frozen=True)
+class LoadedGenerator:
+    """A generator ready to draw from: its run's configuration and the module in eval mode on CPU."""
+
+    config: RunConfig
+    generator: nn.Module
+
+    @property
+    def latent_dim(self) -> int:
+        return self.config.latent_dim
+
+    @property
+    def conditional(self) -> bool:
+        return is_conditional(self.generator)
+
+
+def load_generator(source: GeneratorSource) -> LoadedGenerator:
+    """Load the generator of `source`; RunError names what is wrong with a damaged file."""
+    if source.config.target not in IMAGE_TARGETS:
+        raise RunError(f"{source.spec} is a {source.config.target} run, not an image generator.")
+    try:
+        config, generator, _ = RunFile(source.path).load_models("cpu")
+    except GanExplorerError:
+        raise
+    except (OSError, RuntimeError, ValueError, KeyError) as error:
+        raise RunError(f"The weights of {source.spec} cannot be loaded ({error}).") from None
+    return LoadedGenerator(config, generator.eval())
 
 
 # ---- running the generator ---------------------------------------------------------------

@@ -1,2 +1,209 @@
+"""Theory page: V(D,G), the optimal discriminator D* and the Jensen-Shannon divergence, live.
+
+The student picks p_data and p_g from families of 1-D densities; every quantity is computed
+by `gan_engine.theory` on a fine grid and drawn by `gan_engine.plots.theory`. Section numbers
+follow the issue: (1) distributions, (2) D*, (3) value function, (4) divergences,
+(5) vanishing gradients, (6) generator losses, (7) equilibrium, (8) Figure 1.
+Formulas are LaTeX, which reads the same in every language, so they live here, not in the
+translation table.
+"""
+
+import math
+
+import numpy as np
 import streamlit as st
-st.title('Theory')
+
+from gan_engine import theory
+from gan_engine.errors import GanExplorerError
+from gan_engine.plots import theory as plots
+from ui.i18n import t
+
+ROLES = ("data", "g")
+SUBSCRIPTS = {"1": "₁", "2": "₂", "3": "₃"}
+FAMILY_LATEX = {
+    "normal": r"\frac{1}{\sigma\sqrt{2\pi}}\,e^{-(x-\mu)^2/2\sigma^2}",
+    "mixture": r"\sum_i w_i\,\mathcal{N}(x;\mu_i,\sigma_i^2),\ \ \sum_i w_i = 1",
+    "uniform": r"\frac{1}{b-a}\ \text{on}\ [a,b]",
+    "laplace": r"\frac{1}{2b}\,e^{-|x-\mu|/b}",
+    "gamma": r"\frac{(x-\ell)^{k-1}e^{-(x-\ell)/\theta}}{\Gamma(k)\,\theta^k},\ x\ge \ell",
+}
+
+
+def fmt(value: float, digits: int = 8) -> str:
+    """A number for display: fixed digits, ∞ for an infinite divergence."""
+    return "∞" if math.isinf(value) else f"{value:.{digits}f}"
+
+
+def apply_preset() -> None:
+    """Write the chosen preset's family and parameters into both distributions' widgets."""
+    name = st.session_state["theory_preset"]
+    for role in ROLES:
+        for param, value in theory.preset_spec(name, role).items():
+            st.session_state[f"theory_{role}_{param}"] = value
+
+
+def init_state() -> None:
+    """Give every widget its starting value once, in one place (missing keys only)."""
+    if "theory_preset" not in st.session_state:
+        st.session_state["theory_preset"] = theory.DEFAULT_PRESET
+    for role in ROLES:
+        for param, value in theory.preset_spec(theory.DEFAULT_PRESET, role).items():
+            st.session_state.setdefault(f"theory_{role}_{param}", value)
+    for key, value in (("theory_disc_a", -1.0), ("theory_disc_b", 1.0), ("theory_point_x", 0.5)):
+        st.session_state.setdefault(key, value)
+
+
+def distribution_controls(role: str) -> tuple[tuple[str, object], ...]:
+    """Family picker and sliders for p_data or p_g; returns the parameter set as a hashable tuple."""
+    family = st.selectbox(t("theory.family"), list(theory.FAMILIES), key=f"theory_{role}_family",
+                          format_func=lambda name: t(f"theory.family.{name}"))
+    st.latex(("p_{data}" if role == "data" else "p_g") + "(x) = " + FAMILY_LATEX[family])
+    params = theory.FAMILIES[family]
+    if family == "mixture":
+        count = st.radio(t("theory.param.components"), (2, 3), horizontal=True, key=f"theory_{role}_components")
+        params = tuple(p for p in params if p == "components" or int(p[-1]) <= count)
+    columns = st.columns(3 if family == "mixture" else len(params))
+    sliders = [p for p in params if p != "components"]
+    for index, param in enumerate(sliders):
+        low, high, step, _ = theory.PARAM_RANGES[param]
+        base, sub = (param[:-1], SUBSCRIPTS[param[-1]]) if param[-1].isdigit() else (param, "")
+        with columns[index % len(columns)]:
+            st.slider(t(f"theory.param.{base}") + sub, float(low), float(high), step=float(step),
+                      key=f"theory_{role}_{param}")
+    return (("family", family),) + tuple((p, st.session_state[f"theory_{role}_{p}"]) for p in params)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def comparison(data_spec: tuple, g_spec: tuple) -> tuple[theory.Comparison, theory.ShiftSweep, tuple[str, ...]]:
+    """Everything that depends only on the two distributions (cached: D sliders reuse it)."""
+    data, data_notes = theory.build_distribution(dict(data_spec))
+    gen, g_notes = theory.build_distribution(dict(g_spec))
+    result = theory.compare(data, gen)
+    sweep = theory.divergence_vs_shift(result.p_data.distribution, result.p_g.distribution)
+    return result, sweep, tuple(f"{role}:{note}" for role, notes in (("data", data_notes), ("g", g_notes))
+                                for note in notes)
+
+
+@st.cache_data(show_spinner=False)
+def fixed_results() -> tuple[theory.GeneratorLossCurves, theory.Figure1Run]:
+    """The parts that do not depend on any slider: loss curves and the Figure-1 simulation."""
+    return theory.generator_loss_curves(np.linspace(0.001, 0.999, 500)), theory.figure1_run()
+
+
+def explain(section: str, *formulas: str) -> None:
+    """A section's heading, its formulas and its two-line explanation."""
+    st.subheader(t(f"theory.{section}.title"))
+    for formula in formulas:
+        st.latex(formula)
+    st.caption(t(f"theory.{section}.explain"))
+
+
+init_state()
+st.title(t("theory.title"))
+st.write(t("theory.intro"))
+labels = {key: t(f"theory.plot.{key}") for key in plots.TEXT_KEYS}
+
+# ---- (1) the two distributions ----------------------------------------------------------------
+explain("s1")
+st.selectbox(t("theory.preset"), list(theory.PRESETS), key="theory_preset", on_change=apply_preset,
+             format_func=lambda name: t(f"theory.preset.{name}"))
+specs = {}
+for role, column in zip(ROLES, st.columns(2, gap="large")):
+    with column, st.container(border=True):
+        st.markdown(f"**{t(f'theory.role.{role}')}**")
+        specs[role] = distribution_controls(role)
+
+try:
+    result, sweep, notes = comparison(specs["data"], specs["g"])
+    losses, fig1 = fixed_results()
+except GanExplorerError as exc:
+    st.error(t("theory.error", detail=str(exc)))
+    st.stop()
+
+for note in notes:
+    role, code = note.split(":")
+    st.warning(t(f"theory.note.{code}", role=t(f"theory.role.{role}")))
+for role, density in (("data", result.p_data), ("g", result.p_g)):
+    if density.widened_from is not None:
+        st.warning(t("theory.note.widened", role=t(f"theory.role.{role}"), given=f"{density.widened_from:.3g}",
+                     used=f"{density.distribution.scale:.3g}"))
+    if density.mass_on_grid < 1.0 - 1e-4:
+        st.info(t("theory.note.outside", role=t(f"theory.role.{role}"), percent=f"{100 * (1 - density.mass_on_grid):.2g}",
+                  low=f"{result.x[0]:g}", high=f"{result.x[-1]:g}"))
+x, p, q = result.x, result.p_data.values, result.p_g.values
+
+# ---- (2) the optimal discriminator ---------------------------------------------------------------
+explain("s2", r"D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}")
+st.plotly_chart(plots.densities_figure(x, p, q, result.d_star, labels), width="stretch", key="theory_fig_dstar")
+
+# ---- (3) the value function ------------------------------------------------------------------
+explain("s3", r"V(D,G) = \int p_{data}(x)\log D(x) + p_g(x)\log\big(1 - D(x)\big)\,dx \;\le\; V(D^*,G)",
+        r"D(x) = \sigma(a\,x + b) = \frac{1}{1 + e^{-(a x + b)}}")
+col_a, col_b, col_x = st.columns(3)
+slope = col_a.slider(t("theory.disc_a"), -6.0, 6.0, step=0.1, key="theory_disc_a")
+offset = col_b.slider(t("theory.disc_b"), -10.0, 10.0, step=0.1, key="theory_disc_b")
+point = col_x.slider(t("theory.point_x"), -6.0, 6.0, step=0.1, key="theory_point_x")
+logit, d_student = theory.logistic_discriminator(x, slope, offset)
+value_student = theory.value_function_logit(logit, p, q, x)
+m1, m2, m3 = st.columns(3)
+m1.metric(t("theory.value_student"), fmt(value_student, 6))
+m2.metric(t("theory.value_optimal"), fmt(result.value_optimal, 6))
+m3.metric(t("theory.value_gap"), fmt(result.value_optimal - value_student, 6))
+st.plotly_chart(plots.discriminators_figure(x, p, q, result.d_star, d_student, point, labels), width="stretch",
+                key="theory_fig_disc")
+p_at, q_at, d_star_at = result.at(point)
+st.latex(rf"f(y) = p_{{data}}({point:g})\log y + p_g({point:g})\log(1-y) = {p_at:.4f}\,\log y + {q_at:.4f}\,\log(1-y)")
+if math.isnan(d_star_at):
+    st.info(t("theory.pointwise_undefined"))
+else:
+    y = np.linspace(0.001, 0.999, 999)
+    student_at = float(theory.logistic_discriminator(np.array([point]), slope, offset)[1][0])
+    st.plotly_chart(plots.pointwise_figure(y, theory.pointwise_value(y, p_at, q_at), d_star_at, student_at, labels),
+                    width="stretch", key="theory_fig_pointwise")
+
+# ---- (4) divergences ---------------------------------------------------------------------------
+explain("s4", r"\mathrm{JSD}(p_{data}\,\|\,p_g) = \tfrac12\,\mathrm{KL}\big(p_{data}\,\|\,m\big) + "
+              r"\tfrac12\,\mathrm{KL}\big(p_g\,\|\,m\big),\quad m = \tfrac12(p_{data}+p_g)",
+        r"\mathrm{KL}(p\,\|\,q) = \int p(x)\log\frac{p(x)}{q(x)}\,dx,\qquad V(D^*,G) = -\log 4 + 2\,\mathrm{JSD}(p_{data}\,\|\,p_g)")
+cols = st.columns(4)
+cols[0].metric(t("theory.jsd_nats"), fmt(result.jsd))
+cols[1].metric(t("theory.jsd_bits"), fmt(result.jsd / math.log(2.0)))
+cols[2].metric(t("theory.kl_data_g"), fmt(result.kl_data_g, 6))
+cols[3].metric(t("theory.kl_g_data"), fmt(result.kl_g_data, 6))
+cols = st.columns(3)
+cols[0].metric(t("theory.identity_left"), fmt(result.value_optimal, 10))
+cols[1].metric(t("theory.identity_right"), fmt(result.value_identity, 10))
+cols[2].metric(t("theory.identity_gap"), f"{abs(result.value_optimal - result.value_identity):.1e}")
+if math.isinf(result.kl_data_g) or math.isinf(result.kl_g_data):
+    st.caption(t("theory.kl_infinite"))
+
+# ---- (5) why gradients vanish --------------------------------------------------------------------
+explain("s5", r"W_1(p_{data}, p_g) = \int \big|F_{data}(x) - F_g(x)\big|\,dx, \qquad "
+              r"\mathrm{JSD} \le \log 2")
+st.plotly_chart(plots.shift_sweep_figure(sweep, labels), width="stretch", key="theory_fig_sweep")
+
+# ---- (6) generator losses -------------------------------------------------------------------------
+explain("s6", r"\text{minimax: } \min_G\ \log\big(1 - D(G(z))\big),\quad \frac{\partial}{\partial l} = -D"
+              r"\qquad\quad \text{non-saturating: } \min_G\ -\log D(G(z)),\quad \frac{\partial}{\partial l} = D - 1")
+st.plotly_chart(plots.generator_loss_figure(losses, theory.MINIMAX_FLAT_BELOW, labels), width="stretch",
+                key="theory_fig_losses")
+
+# ---- (7) equilibrium references -------------------------------------------------------------------
+explain("s7", r"p_g = p_{data} \;\Rightarrow\; D^* = \tfrac12,\quad V(D^*,G) = -\log 4,\quad "
+              r"-\log\tfrac12 = \ln 2,\quad \big(1-\tfrac12\big)^2 = 0.25")
+eq = theory.equilibrium(p, x)
+st.table({t("theory.eq.quantity"): [t("theory.eq.d"), t("theory.eq.value"), t("theory.eq.bce"), t("theory.eq.mse")],
+          t("theory.eq.computed"): [fmt(eq.d, 6), fmt(eq.value, 6), fmt(eq.bce_per_term, 6), fmt(eq.mse_per_term, 6)],
+          t("theory.eq.exact"): ["1/2", "−log 4 = −1.386294", "ln 2 = 0.693147", "0.25"]})
+
+# ---- (8) Figure 1 of Goodfellow et al. (2014) ---------------------------------------------------
+explain("s8")
+st.plotly_chart(plots.figure1_panels(fig1, labels), width="stretch", key="theory_fig1_panels")
+frame_names = {i: (f"({f.panel})" if f.panel else t("theory.fig1.round", rounds=f.rounds))
+               for i, f in enumerate(fig1.frames)}
+stage = st.select_slider(t("theory.fig1.stage"), options=list(frame_names), format_func=frame_names.get,
+                         key="theory_fig1_stage")
+frame = fig1.frames[stage]
+st.caption(t("theory.fig1.state", mu=f"{frame.mu:.3f}", sigma=f"{frame.sigma:.3f}",
+             d_min=f"{np.min(frame.d):.3f}", d_max=f"{np.max(frame.d):.3f}"))
+st.plotly_chart(plots.figure1_frame(fig1, stage, labels), width="stretch", key="theory_fig1_frame")

@@ -1,0 +1,370 @@
+"""The command line: `python -m gan_engine {train,sample,list,show,cancel,delete,sweep,...}`.
+
+Every run goes through the run cache, so `train` twice with one configuration trains once.
+A problem the user can fix ends with one line on stderr and exit code 2, never a traceback.
+Only the `worker` command, which the runner starts, stays light until it has a slot: the
+heavy modules are imported inside each command.
+
+A person at the command line is not a visitor of a shared demo, so the visitor caps on run
+size and queue length (see limits.py) do not apply here; worker slots and the cache size
+limit do, because they protect the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import logging
+import math
+import sys
+import time
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, NoReturn
+
+from gan_engine.config import PRESETS, RunConfig
+from gan_engine.errors import ConfigError, GanExplorerError
+
+CONFIG_FIELDS = [f.name for f in fields(RunConfig) if f.name != "preset"]
+PROGRESS_SECONDS = 2.0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (exit code 2), like GanExplorerError."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m gan_engine", description="GAN Explorer's engine: train, sample and "
+                     "manage cached runs. Runs live in --runs DIR, else $GAN_EXPLORER_RUNS, else a per-user cache.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.add_argument("--runs", metavar="DIR", help="runs directory (default: $GAN_EXPLORER_RUNS or per-user)")
+        return sub
+
+    train = command("train", "Train a preset with overrides through the run cache (a cached run returns at once).")
+    _config_options(train)
+    train.add_argument("--device", default="auto", help="auto (CUDA, then MPS, else CPU), cpu, cuda, cuda:0, mps")
+    train.add_argument("--json", action="store_true", help="print one JSON object with the result on stdout")
+    train.add_argument("--detach", action="store_true", help="return once launched; the worker trains on")
+
+    sample = command("sample", "Draw samples from a trained generator into a .npy file.")
+    sample.add_argument("--run", required=True, help="run key, pretrained:NAME, or a path to a .h5 run file")
+    sample.add_argument("--n", type=int, required=True, help="number of samples (1 to 100000)")
+    sample.add_argument("--label", type=int, help="class for a conditional generator (default: 0..9 in turn)")
+    sample.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
+    sample.add_argument("--out", required=True, help="output FILE.npy: (N, d) for toys, (N, H, W[, C]) images in [0, 1]")
+
+    listing = command("list", "List cached runs, newest first.")
+    listing.add_argument("--json", action="store_true", help="print a JSON list")
+    show = command("show", "Show one run's summary and progress.")
+    show.add_argument("key")
+    show.add_argument("--json", action="store_true", help="print a JSON object")
+    command("cancel", "Stop a queued or training run.").add_argument("key")
+    command("delete", "Delete a finished run from the cache.").add_argument("key")
+
+    sweep = command("sweep", "Launch a grid over k and learning rates through the queue (fills the cache).")
+    _config_options(sweep, grid=True)
+    sweep.add_argument("--device", default="auto")
+    sweep.add_argument("--wait", action="store_true", help="wait until every run has ended")
+    sweep.add_argument("--json", action="store_true")
+
+    faces = commands.add_parser("convert-faces", help="Convert a folder of images into the faces HDF5 format.")
+    faces.add_argument("folder")
+    faces.add_argument("--out", required=True, help="output .h5 file")
+    faces.add_argument("--limit", type=int, help="at most this many images")
+
+    worker = command("worker", "Internal: the worker process of one run (started by the runner).")
+    worker.add_argument("key")
+    worker.add_argument("--lock-fd", type=int, help="the run's locked descriptor, inherited from the launcher")
+    worker.add_argument("--max-workers", type=int, default=1)
+    worker.add_argument("--device", default="auto")
+    worker.add_argument("--cache-bytes", type=int, help="evict least recently used runs above this size")
+    return parser
+
+
+def _config_options(parser: argparse.ArgumentParser, grid: bool = False) -> None:
+    parser.add_argument("--preset", required=True, choices=sorted(PRESETS), metavar="NAME",
+                        help=f"one of {', '.join(PRESETS)}")
+    grid_fields = ("k", "lr_d", "lr_g") if grid else ()
+    for name in CONFIG_FIELDS:
+        default = getattr(RunConfig(), name)
+        if name in grid_fields:
+            parser.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar="LIST",
+                                help=f"comma-separated values of {name} (default: the preset's)")
+        else:
+            parser.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar=type(default).__name__.upper(),
+                                help=f"override {name} (preset default otherwise)")
+    if grid:
+        parser.add_argument("--lr", metavar="LIST", help="comma-separated learning rates used for both D and G")
+
+
+def _overrides(args: argparse.Namespace, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {name: getattr(args, name) for name in CONFIG_FIELDS
+            if name not in skip and getattr(args, name) is not None}
+
+
+def _runner(args: argparse.Namespace) -> Any:
+    from gan_engine.limits import Limits
+    from gan_engine.runner import Runner
+    from gan_engine.store import RunStore
+
+    limits = Limits.from_env()
+    limits = Limits(None, None, limits.max_workers, 100_000, limits.cache_bytes)
+    return Runner(RunStore(args.runs), limits=limits)
+
+
+# ---- commands ---------------------------------------------------------------------------
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from gan_engine.config import preset
+
+    runner = _runner(args)
+    config = preset(args.preset, **_overrides(args))
+    launch = runner.launch(config, device=args.device)
+    if not args.json:
+        print(f"run {launch.key}: {launch.outcome}", file=sys.stderr)
+    if args.detach or launch.outcome == "cached":
+        summary = runner.store.summary(launch.key)
+    else:
+        try:
+            _follow(runner, launch.key, quiet=False)
+        except KeyboardInterrupt:
+            if launch.outcome in ("started", "queued"):
+                runner.cancel(launch.key)
+                runner.wait(launch.key, timeout=30)
+            print(f"interrupted; run {launch.key} " + ("cancelled" if launch.outcome != "attached"
+                  else "keeps training for the others attached to it"), file=sys.stderr)
+            return 130
+        summary = runner.store.summary(launch.key)
+    result = _summary_json(summary, runner)
+    result["cached"] = launch.outcome == "cached"
+    result["outcome"] = launch.outcome
+    if args.json:
+        print(_dumps(result))
+    else:
+        _print_summary(result)
+    return 0 if summary.status in ("done", "diverged") or args.detach else 1
+
+
+def _follow(runner: Any, key: str, quiet: bool) -> None:
+    """Wait for `key` to end, printing progress to stderr every few seconds."""
+    last_print = 0.0
+    while True:
+        progress = runner.progress(key)
+        if progress.status not in ("queued", "running"):
+            return
+        if not quiet and time.monotonic() - last_print >= PROGRESS_SECONDS:
+            last_print = time.monotonic()
+            if progress.status == "queued":
+                print(f"  queued (position {progress.queue_position})", file=sys.stderr)
+            else:
+                losses = " ".join(f"{name}={value:.4g}" for name, value in progress.latest.items()
+                                  if name in ("loss_d", "loss_g"))
+                eta = f" eta {progress.eta_seconds:.0f}s" if progress.eta_seconds is not None else ""
+                print(f"  {progress.iteration}/{progress.total} ({progress.fraction:.0%}) {losses}{eta}",
+                      file=sys.stderr)
+        time.sleep(0.2)
+
+
+def _summary_json(summary: Any, runner: Any) -> dict[str, Any]:
+    return {
+        "key": summary.key, "status": summary.status, "device": summary.device,
+        "seconds": summary.seconds, "config": summary.config.to_dict(), "metrics": summary.metrics,
+        "iteration": summary.iteration, "total": summary.total, "latest": summary.latest,
+        "snapshot_count": summary.snapshot_count, "created": summary.created, "started": summary.started,
+        "finished": summary.finished, "message": summary.message,
+        "run_file": str(runner.store.run_path(summary.key)),
+    }
+
+
+def _dumps(value: Any) -> str:
+    """Strict JSON (no NaN or Infinity, which JSON lacks: those become null)."""
+    return json.dumps(_jsonable(value), allow_nan=False)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item"):          # NumPy scalars from pandas records
+        return _jsonable(value.item())
+    return value
+
+
+def _print_summary(result: dict[str, Any]) -> None:
+    cached = " (from cache)" if result.get("cached") else ""
+    print(f"run {result['key']}: {result['status']}{cached}, {result['seconds']:.1f} s on {result['device'] or '-'}")
+    if result["message"]:
+        print(f"  {result['message']}")
+    for name, value in result["metrics"].items():
+        print(f"  {name} = {value:.4g}")
+    print(f"  file: {result['run_file']}")
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    import numpy as np
+    import torch
+
+    from gan_engine import sampling
+    from gan_engine.store import RunStore, open_run
+
+    if not 1 <= args.n <= 100_000:
+        raise ConfigError(f"--n must be from 1 to 100000; got {args.n}.")
+    out = Path(args.out)
+    if out.suffix != ".npy":
+        raise ConfigError(f"--out must name a .npy file; got {args.out!r}.")
+    config, generator, _ = open_run(args.run, RunStore(args.runs)).load_models("cpu")
+    z = sampling.latents(sampling.check_seed(args.seed), args.n, config.latent_dim)
+    labels = None
+    if sampling.is_conditional(generator):
+        labels = np.full(args.n, args.label) if args.label is not None else np.arange(args.n) % 10
+    elif args.label is not None:
+        raise ConfigError("This generator is unconditional: it takes no --label.")
+    if config.is_toy:
+        with torch.no_grad():
+            samples = generator(torch.from_numpy(z)).numpy().reshape(args.n, -1)   # (N, d)
+    else:
+        samples = sampling.generate(generator, z, labels)                         # (N, H, W[, C])
+    tmp = out.with_name(out.name + ".tmp.npy")
+    np.save(tmp, samples.astype(np.float32))
+    tmp.replace(out)
+    print(f"wrote {args.n} samples of shape {samples.shape[1:]} to {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from gan_engine.store import RunStore
+
+    frame = RunStore(args.runs).list_runs()
+    if args.json:
+        print(_dumps(frame.to_dict(orient="records")))
+    elif frame.empty:
+        print("no runs yet", file=sys.stderr)
+    else:
+        shown = frame.drop(columns=["message", "created"]).fillna("")
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from gan_engine.errors import RunError
+
+    runner = _runner(args)
+    summary = runner.store.summary(args.key)
+    if summary is None:
+        raise RunError(f"No run {args.key} in {runner.store.root}.")
+    result = _summary_json(summary, runner)
+    result["queue_position"] = runner.progress(args.key).queue_position
+    if args.json:
+        print(_dumps(result))
+    else:
+        _print_summary(result)
+        print(f"  progress: {result['iteration']}/{result['total']}"
+              + (f", queue position {result['queue_position']}" if result["queue_position"] else ""))
+        print("  config: " + ", ".join(f"{k}={v}" for k, v in result["config"].items()))
+    return 0
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    runner = _runner(args)
+    if runner.cancel(args.key):
+        print(f"cancelling run {args.key}", file=sys.stderr)
+        return 0
+    print(f"run {args.key} is not queued or training; nothing to cancel", file=sys.stderr)
+    return 1
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from gan_engine.store import RunStore
+
+    RunStore(args.runs).delete(args.key)
+    print(f"deleted run {args.key}", file=sys.stderr)
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from gan_engine.config import preset
+
+    base = preset(args.preset, **_overrides(args, skip=("k", "lr_d", "lr_g")))
+    ks = _number_list("k", args.k, int) or [base.k]
+    if args.lr is not None:
+        lr_pairs = [(lr, lr) for lr in _number_list("lr", args.lr, float)]
+    else:
+        lr_pairs = list(itertools.product(_number_list("lr-d", args.lr_d, float) or [base.lr_d],
+                                          _number_list("lr-g", args.lr_g, float) or [base.lr_g]))
+    configs = [base.replace(k=k, lr_d=lr_d, lr_g=lr_g).validate() for k, (lr_d, lr_g) in itertools.product(ks, lr_pairs)]
+    runner = _runner(args)
+    rows = []
+    for config in configs:
+        launch = runner.launch(config, device=args.device)
+        rows.append({"key": launch.key, "k": config.k, "lr_d": config.lr_d, "lr_g": config.lr_g,
+                     "outcome": launch.outcome, "status": launch.status})
+    if args.wait:
+        for row in rows:
+            summary = runner.store.summary(row["key"]) if row["outcome"] == "cached" else None
+            if summary is None:
+                runner.wait(row["key"])
+                summary = runner.store.summary(row["key"])
+            row.update(status=summary.status, metrics=summary.metrics, seconds=summary.seconds)
+    if args.json:
+        print(_dumps(rows))
+    else:
+        for row in rows:
+            metrics = " ".join(f"{n}={v:.4g}" for n, v in row.get("metrics", {}).items())
+            print(f"{row['key']}  k={row['k']:<3} lr_d={row['lr_d']:<8g} lr_g={row['lr_g']:<8g} "
+                  f"{row['outcome']:<8} {row['status']:<11} {metrics}".rstrip())
+    return 0
+
+
+def _number_list(name: str, text: str | None, kind: type) -> list[Any]:
+    if text is None:
+        return []
+    try:
+        values = [kind(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ConfigError(f"--{name} must be comma-separated numbers; got {text!r}.") from None
+    if not values:
+        raise ConfigError(f"--{name} needs at least one value.")
+    return values
+
+
+def cmd_convert_faces(args: argparse.Namespace) -> int:
+    from gan_engine.data_faces import images_to_hdf5
+
+    count = images_to_hdf5(args.folder, args.out, limit=args.limit)
+    print(f"stored {count} images in {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from gan_engine.store import default_runs_dir
+    from gan_engine.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    root = Path(args.runs) if args.runs else default_runs_dir()
+    return run_worker(args.key, root, lock_fd=args.lock_fd, max_workers=args.max_workers,
+                      device=args.device, cache_bytes=args.cache_bytes)
+
+
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "list": cmd_list, "show": cmd_show,
+            "cancel": cmd_cancel, "delete": cmd_delete, "sweep": cmd_sweep,
+            "convert-faces": cmd_convert_faces, "worker": cmd_worker}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except GanExplorerError as error:
+        print("error: " + " ".join(str(error).split()), file=sys.stderr)
+        return 2

@@ -1,0 +1,102 @@
+"""Resource caps that keep one visitor of a shared demo from starving the others.
+
+A hosted demo (Streamlit Community Cloud: ~2 CPU cores, ~2.7 GB of memory) serves a whole
+class at once, so by default a run's size, the number of concurrent workers, the length of
+the waiting queue and the size of the run cache are all capped. `GAN_EXPLORER_LOCAL=1`
+declares a machine with no visitors (a student's laptop) and lifts the caps that exist
+only for fairness: run size, batch size, queue length and cache size. Each cap can also
+be set on its own:
+
+| variable                        | meaning                                        | hosted    | local     |
+| ------------------------------- | ---------------------------------------------- | --------- | --------- |
+| `GAN_EXPLORER_MAX_RUN_EXAMPLES` | iterations x batch_size x (k + 1) per run      | 4,000,000 | no limit  |
+| `GAN_EXPLORER_MAX_BATCH`        | batch_size per run (bounds a worker's memory)  | 1024      | no limit  |
+| `GAN_EXPLORER_MAX_WORKERS`      | runs training at the same time                 | 1         | 1         |
+| `GAN_EXPLORER_MAX_QUEUE`        | runs waiting for a worker slot                 | 12        | no limit  |
+| `GAN_EXPLORER_CACHE_MB`         | run cache size before least-recently-used runs are evicted | 1024 | no limit |
+
+Workers stay at one by default even locally: two trainings on a laptop's cores are each
+slower than one after the other, and torch already uses several threads.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from gan_engine.config import RunConfig
+from gan_engine.data_paths import local_paths_allowed
+from gan_engine.errors import ConfigError
+
+MAX_RUN_EXAMPLES_ENV = "GAN_EXPLORER_MAX_RUN_EXAMPLES"
+MAX_BATCH_ENV = "GAN_EXPLORER_MAX_BATCH"
+MAX_WORKERS_ENV = "GAN_EXPLORER_MAX_WORKERS"
+MAX_QUEUE_ENV = "GAN_EXPLORER_MAX_QUEUE"
+CACHE_MB_ENV = "GAN_EXPLORER_CACHE_MB"
+
+HOSTED_MAX_RUN_EXAMPLES = 4_000_000   # every preset fits; grid2d, the largest, is 2.56 M
+HOSTED_MAX_BATCH = 1024
+DEFAULT_MAX_WORKERS = 1
+HOSTED_MAX_QUEUE = 12
+HOSTED_CACHE_MB = 1024
+# No-limit stand-ins: large enough never to bind, still plain integers.
+UNLIMITED_QUEUE = 100_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The caps in force. `None` means no limit."""
+
+    max_run_examples: int | None
+    max_batch_size: int | None
+    max_workers: int
+    max_queue: int
+    cache_bytes: int | None
+
+    @classmethod
+    def from_env(cls, local: bool | None = None) -> "Limits":
+        """The caps from the environment; `local` overrides `GAN_EXPLORER_LOCAL`."""
+        local = local_paths_allowed() if local is None else local
+        cache_mb = _env_int(CACHE_MB_ENV, None if local else HOSTED_CACHE_MB, low=1)
+        return cls(
+            max_run_examples=_env_int(MAX_RUN_EXAMPLES_ENV, None if local else HOSTED_MAX_RUN_EXAMPLES, low=1),
+            max_batch_size=_env_int(MAX_BATCH_ENV, None if local else HOSTED_MAX_BATCH, low=1),
+            max_workers=_env_int(MAX_WORKERS_ENV, DEFAULT_MAX_WORKERS, low=1, high=64),
+            max_queue=_env_int(MAX_QUEUE_ENV, UNLIMITED_QUEUE if local else HOSTED_MAX_QUEUE, low=0),
+            cache_bytes=None if cache_mb is None else cache_mb * 1024 * 1024,
+        )
+
+    def check_run(self, config: RunConfig) -> None:
+        """Raise ConfigError when `config` is larger than one run may be here."""
+        if self.max_batch_size is not None and config.batch_size > self.max_batch_size:
+            raise ConfigError(
+                f"batch_size {config.batch_size} is above this server's limit of {self.max_batch_size}; "
+                f"choose a smaller batch (locally, set {MAX_BATCH_ENV} or GAN_EXPLORER_LOCAL=1)."
+            )
+        examples = run_examples(config)
+        if self.max_run_examples is not None and examples > self.max_run_examples:
+            raise ConfigError(
+                f"This run is too large for this server: iterations x batch_size x (k + 1) = "
+                f"{examples:,} examples, above the limit of {self.max_run_examples:,}. Lower the "
+                f"iterations, batch size or k (locally, set {MAX_RUN_EXAMPLES_ENV} or GAN_EXPLORER_LOCAL=1)."
+            )
+
+
+def run_examples(config: RunConfig) -> int:
+    """Examples drawn by a run: each iteration takes k minibatches for D and one for G."""
+    return config.iterations * config.batch_size * (config.k + 1)
+
+
+def _env_int(name: str, default: int | None, low: int, high: int | None = None) -> int | None:
+    """An integer setting from the environment; a bad value is a ConfigError naming it."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number; got {text!r}.") from None
+    if value < low or (high is not None and value > high):
+        bound = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise ConfigError(f"{name} must be {bound}; got {value}.")
+    return value

@@ -1,0 +1,71 @@
+"""GAN losses, all computed from the discriminator's logits (its raw scores).
+
+With D(x) = sigmoid(s(x)) for a logit s, the cross-entropy terms are softplus functions of
+the logit, which never overflow or take log(0):
+
+    -log D(x)      = softplus(-s)        -log(1 - D(x)) = softplus(s)
+
+- "minimax": the paper's game. D minimises -[log D(x) + log(1 - D(G(z)))]; G minimises
+  log(1 - D(G(z))) = -softplus(s), which saturates (its gradient vanishes) while D easily
+  rejects the fakes, early in training.
+- "nonsaturating": same D loss; G minimises -log D(G(z)) = softplus(-s), the paper's own
+  suggested fix and the notebooks' practice (fakes labelled "real" in a BCE loss).
+- "lsgan": least squares (Mao et al. 2017) on the raw score: D minimises
+  ½[(s(x) - 1)² + s(G(z))²], G minimises ½(s(G(z)) - 1)². Here the score itself plays the
+  role of a probability (its optimum is p_data / (p_data + p_g), like D*), so it is shown
+  clamped to [0, 1] rather than through a sigmoid.
+
+One-sided label smoothing (Salimans et al. 2016, seed text 003): the real target becomes
+1 - label_smoothing (0.9 for 0.1); the fake target stays 0, so D is never pushed to
+reward a region where only fakes are.
+
+The discriminator loss is the sum of a mean over real samples and a mean over fakes, as in
+the seed's d_loss = d_loss_real + d_loss_fake; at the equilibrium D = ½ everywhere it is
+2·log 2 ≈ 1.386 for the cross-entropy losses and 0.25 for lsgan.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch.nn import functional as F
+
+from gan_engine.config import LOSSES
+from gan_engine.errors import ConfigError
+
+
+def _check(kind: str) -> None:
+    if kind not in LOSSES:
+        raise ConfigError(f"Unknown loss {kind!r}: choose one of {', '.join(LOSSES)}.")
+
+
+def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, kind: str,
+                       label_smoothing: float = 0.0) -> torch.Tensor:
+    """The discriminator's loss (a scalar, nats for the cross-entropy kinds).
+
+    real_logits: (B,) scores of real samples; fake_logits: (B',) scores of generated ones.
+    """
+    _check(kind)
+    if not 0.0 <= label_smoothing < 1.0:
+        raise ConfigError(f"label_smoothing must be in [0, 1); got {label_smoothing!r}.")
+    real_target = 1.0 - label_smoothing
+    if kind == "lsgan":
+        return 0.5 * ((real_logits - real_target).pow(2).mean() + fake_logits.pow(2).mean())
+    # cross-entropy with target t: t·softplus(-s) + (1 - t)·softplus(s)
+    real_term = real_target * F.softplus(-real_logits) + label_smoothing * F.softplus(real_logits)
+    return real_term.mean() + F.softplus(fake_logits).mean()
+
+
+def generator_loss(fake_logits: torch.Tensor, kind: str) -> torch.Tensor:
+    """The generator's loss (a scalar) from the discriminator's scores of its samples (B,)."""
+    _check(kind)
+    if kind == "minimax":
+        return -F.softplus(fake_logits).mean()        # log(1 - D(G(z))): to be minimised
+    if kind == "nonsaturating":
+        return F.softplus(-fake_logits).mean()        # -log D(G(z))
+    return 0.5 * (fake_logits - 1.0).pow(2).mean()
+
+
+def discriminator_probability(logits: torch.Tensor, kind: str) -> torch.Tensor:
+    """What D's scores mean as "probability real", same shape: sigmoid, or clamp for lsgan."""
+    _check(kind)
+    return logits.clamp(0.0, 1.0) if kind == "lsgan" else torch.sigmoid(logits)

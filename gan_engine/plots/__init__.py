@@ -1,0 +1,1 @@
+"""Plotly figure builders, one module per page: plain data in, `plotly.graph_objects.Figure` out."""

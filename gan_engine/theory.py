@@ -1,0 +1,629 @@
+"""The mathematics of Goodfellow et al. (2014) on a fine 1-D grid, in pure NumPy.
+
+Densities are arrays sampled on an increasing grid `x` of shape (N,); integrals use the
+trapezoidal rule (exponentially accurate for smooth densities that vanish at the ends).
+Natural logarithms throughout, so divergences are in nats (divide by ln 2 for bits).
+
+Every integral normalises its densities to unit mass on the grid first: a density cut
+off by the grid's ends, or evaluated on a coarse grid, is then still a probability
+distribution, and the paper's identities hold exactly on the grid instead of up to the
+truncation error. Degenerate inputs have defined answers rather than NaN or warnings:
+0·log 0 = 0, JSD = ln 2 for disjoint supports, KL = ∞ where the second density vanishes
+under the first, and D* is NaN (undefined, drawn as a gap) only where both densities do.
+
+Below the primitives sit the Theory page's model: the families a student picks from,
+their presets, the sweep behind "why gradients vanish" and the Figure-1 simulation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from gan_engine.distributions import Distribution1D, Gamma, Laplace, Mixture, Normal, Uniform
+from gan_engine.errors import ConfigError
+
+LOG2 = math.log(2.0)
+LOG4 = math.log(4.0)
+
+# The page's grid: wide enough to hold all but ~1e-4 of every slider setting's mass (see
+# PARAM_RANGES), fine enough (dx = 0.008) for the narrowest allowed scale, 0.05, to span 6 steps.
+DEFAULT_X_RANGE = (-20.0, 20.0)
+DEFAULT_GRID_POINTS = 5001
+# A density narrower than this many grid steps is widened (see `density_on_grid`).
+MIN_POINTS_PER_SCALE = 4.0
+# D* is undefined where p_data + p_g falls below this fraction of its peak.
+VANISH_REL_TOL = 1e-10
+
+
+def default_grid(points: int = DEFAULT_GRID_POINTS) -> np.ndarray:
+    """The page's evaluation grid: `points` evenly spaced x values over DEFAULT_X_RANGE, shape (points,)."""
+    return np.linspace(*DEFAULT_X_RANGE, points)
+
+
+# ---- validation and quadrature --------------------------------------------------------------
+
+def _grid(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1 or x.size < 2:
+        raise ConfigError(f"The grid x must be a 1-D array of at least 2 points; got shape {x.shape}.")
+    if not np.all(np.isfinite(x)) or not np.all(np.diff(x) > 0.0):
+        raise ConfigError("The grid x must hold finite, strictly increasing values.")
+    return x
+
+
+def _density(name: str, p: np.ndarray, x: np.ndarray) -> np.ndarray:
+    p = np.asarray(p, dtype=float)
+    if p.shape != x.shape:
+        raise ConfigError(f"{name} must have the grid's shape {x.shape}; got {p.shape}.")
+    if not np.all(np.isfinite(p)) or np.any(p < 0.0):
+        raise ConfigError(f"{name} must hold finite values ≥ 0 (a density).")
+    return p
+
+
+def trapezoid_weights(x: np.ndarray) -> np.ndarray:
+    """Weights w (N,) such that w @ f is the trapezoidal integral of f over the grid x (N,)."""
+    step = np.diff(_grid(x))
+    weights = np.zeros(x.shape)
+    weights[:-1] += 0.5 * step
+    weights[1:] += 0.5 * step
+    return weights
+
+
+def _unit_mass(name: str, p: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """p scaled to integrate to 1 along its last axis; ConfigError if a row has no mass."""
+    mass = p @ weights
+    if np.any(mass <= 0.0):
+        raise ConfigError(f"{name} is zero everywhere on the grid, so it is not a density there.")
+    return p / np.asarray(mass)[..., None]
+
+
+def normalize(p: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The density p (N,) rescaled to integrate to exactly 1 on the grid x (N,)."""
+    x = _grid(x)
+    return _unit_mass("The density", _density("The density", p, x), trapezoid_weights(x))
+
+
+def _xlog_ratio(a: np.ndarray, log_a: np.ndarray, log_b: np.ndarray) -> np.ndarray:
+    """a·(log a − log b) with 0·(anything) = 0; log arrays may hold -inf where a or b is 0."""
+    out = np.zeros(np.broadcast_shapes(a.shape, log_b.shape))
+    np.subtract(log_a, log_b, out=out, where=a > 0.0)   # skips -inf − -inf where a = 0
+    out *= a
+    return out
+
+
+def _log(p: np.ndarray) -> np.ndarray:
+    """Natural log with log 0 = -inf and no floating-point warning."""
+    return np.log(p, out=np.full(p.shape, -np.inf), where=p > 0.0)
+
+
+# ---- grid densities ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GridDensity:
+    """A distribution evaluated on a grid and normalised there.
+
+    `values` (N,) integrates to 1 on the grid and `log_values` (N,) is its logarithm, exact
+    where `values` underflows to 0 (-inf only outside the support); `mass_on_grid` is the fraction of the
+    distribution's own mass the grid held before normalising (1 when nothing was cut off);
+    `widened_from` is the original narrowest scale when it was too narrow for the grid and
+    `distribution` is the widened copy actually evaluated, else None.
+    """
+
+    values: np.ndarray
+    log_values: np.ndarray
+    mass_on_grid: float
+    distribution: Distribution1D
+    widened_from: float | None = None
+
+
+def density_on_grid(distribution: Distribution1D, x: np.ndarray) -> GridDensity:
+    """Evaluate `distribution` on the grid x (N,), widened if the grid cannot resolve it.
+
+    A feature narrower than MIN_POINTS_PER_SCALE grid steps (sigma → 0) would fall between
+    grid points and its integral would be garbage, so its scale is clamped to that width
+    and `widened_from` records the original for the caller to report.
+    """
+    x = _grid(x)
+    min_scale = MIN_POINTS_PER_SCALE * float(np.max(np.diff(x)))
+    widened_from = None
+    if distribution.scale < min_scale:
+        widened_from = distribution.scale
+        distribution = distribution.widened(min_scale)
+    log_raw = distribution.logpdf(x)
+    mass = float(np.exp(log_raw) @ trapezoid_weights(x))
+    if not mass > 0.0:
+        raise ConfigError(f"The distribution lies entirely outside the grid [{x[0]:g}, {x[-1]:g}].")
+    log_values = log_raw - math.log(mass)
+    return GridDensity(np.exp(log_values), log_values, min(mass, 1.0), distribution, widened_from)
+
+
+# ---- the optimal discriminator and the value function --------------------------------------
+
+def optimal_discriminator(p_data: np.ndarray, p_g: np.ndarray, rel_tol: float = VANISH_REL_TOL) -> np.ndarray:
+    """D*(x) = p_data / (p_data + p_g), shape (N,), for densities (N,) normalised on one grid.
+
+    NaN where both densities vanish (p_data + p_g ≤ rel_tol · its maximum): there D* is
+    undefined, any value is optimal, and a plot should show a gap.
+    """
+    p_data, p_g = np.asarray(p_data, dtype=float), np.asarray(p_g, dtype=float)
+    if p_data.shape != p_g.shape:
+        raise ConfigError(f"p_data and p_g must have the same shape; got {p_data.shape} and {p_g.shape}.")
+    total = p_data + p_g
+    defined = total > rel_tol * (np.max(total) if total.size else 0.0)
+    return np.divide(p_data, total, out=np.full(total.shape, np.nan), where=defined)
+
+
+def _value(log_d: np.ndarray, log_1md: np.ndarray, p: np.ndarray, q: np.ndarray, weights: np.ndarray) -> float:
+    integrand = np.zeros(p.shape)
+    np.multiply(p, log_d, out=integrand, where=p > 0.0)
+    fake_term = np.zeros(q.shape)
+    np.multiply(q, log_1md, out=fake_term, where=q > 0.0)
+    integrand += fake_term
+    return float(integrand @ weights)
+
+
+def value_function(d: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, x: np.ndarray) -> float:
+    """V(D,G) = ∫ p_data log D + p_g log(1 − D) dx, in nats; D (N,) probabilities on the grid x (N,).
+
+    NaN entries of `d` mark points where D is undefined (as `optimal_discriminator` gives
+    where both densities vanish); they contribute nothing. A D of exactly 0 on real data
+    (or 1 on generated data) gives -inf, the true value. Densities are normalised first.
+    """
+    x = _grid(x)
+    weights = trapezoid_weights(x)
+    p = _unit_mass("p_data", _density("p_data", p_data, x), weights)
+    q = _unit_mass("p_g", _density("p_g", p_g, x), weights)
+    d = np.asarray(d, dtype=float)
+    if d.shape != x.shape:
+        raise ConfigError(f"D must have the grid's shape {x.shape}; got {d.shape}.")
+    undefined = np.isnan(d)
+    if np.any((d[~undefined] < 0.0) | (d[~undefined] > 1.0)):
+        raise ConfigError("D must hold probabilities in [0, 1] (or NaN where undefined).")
+    p, q = np.where(undefined, 0.0, p), np.where(undefined, 0.0, q)
+    d = np.where(undefined, 0.5, d)
+    return _value(_log(d), _log(1.0 - d), p, q, weights)
+
+
+def value_function_logit(logit: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, x: np.ndarray) -> float:
+    """V(D,G) for D = sigmoid(logit), logit (N,): exact even where D rounds to 0 or 1 in floating point.
+
+    Uses log D = −softplus(−logit) and log(1 − D) = −softplus(logit).
+    """
+    x = _grid(x)
+    weights = trapezoid_weights(x)
+    p = _unit_mass("p_data", _density("p_data", p_data, x), weights)
+    q = _unit_mass("p_g", _density("p_g", p_g, x), weights)
+    logit = np.asarray(logit, dtype=float)
+    if logit.shape != x.shape or not np.all(np.isfinite(logit)):
+        raise ConfigError(f"The logit must be finite with the grid's shape {x.shape}.")
+    return _value(-np.logaddexp(0.0, -logit), -np.logaddexp(0.0, logit), p, q, weights)
+
+
+def logistic_discriminator(x: np.ndarray, slope: float, offset: float) -> tuple[np.ndarray, np.ndarray]:
+    """D(x) = sigmoid(slope·x + offset) on x (N,): returns (logit, probability), both (N,).
+
+    The probability is computed without overflow for any logit (exp of −|logit| only).
+    """
+    logit = slope * np.asarray(x, dtype=float) + offset
+    small = np.exp(-np.abs(logit))
+    return logit, np.where(logit >= 0.0, 1.0 / (1.0 + small), small / (1.0 + small))
+
+
+def pointwise_value(y: np.ndarray, p_data_at_x: float, p_g_at_x: float) -> np.ndarray:
+    """The integrand of V at one x as a function of the discriminator's output y (M,) in (0, 1).
+
+    p_data(x)·log y + p_g(x)·log(1 − y), shape (M,); it peaks at y = D*(x).
+    """
+    y = np.asarray(y, dtype=float)
+    if np.any((y <= 0.0) | (y >= 1.0)):
+        raise ConfigError("y must lie strictly between 0 and 1.")
+    return p_data_at_x * np.log(y) + p_g_at_x * np.log1p(-y)
+
+
+# ---- divergences -------------------------------------------------------------------------------
+
+def _jsd_rows(p: np.ndarray, q: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """JSD along the last axis of unit-mass densities p, q (..., N); nats, clipped to [0, ln 2]."""
+    log_m = _log(0.5 * (p + q))
+    terms = 0.5 * (_xlog_ratio(p, _log(p), log_m) + _xlog_ratio(q, _log(q), log_m))
+    # The grid sums are a JSD of discrete distributions, so the bounds hold up to rounding.
+    return np.clip(terms @ weights, 0.0, LOG2)
+
+
+def jsd(p: np.ndarray, q: np.ndarray, x: np.ndarray) -> float:
+    """Jensen-Shannon divergence of densities p, q (N,) on the grid x (N,), in nats, within [0, ln 2].
+
+    JSD = ½ KL(p ‖ m) + ½ KL(q ‖ m), m = (p + q)/2. Symmetric; 0 only for equal densities;
+    ln 2 exactly when the supports are disjoint.
+    """
+    x = _grid(x)
+    weights = trapezoid_weights(x)
+    p = _unit_mass("p", _density("p", p, x), weights)
+    q = _unit_mass("q", _density("q", q, x), weights)
+    return float(_jsd_rows(p, q, weights))
+
+
+def _kl_from_log(log_p: np.ndarray, log_q: np.ndarray, weights: np.ndarray) -> float:
+    p = np.exp(log_p)
+    if np.any((p > 0.0) & np.isneginf(log_q)):
+        return math.inf
+    return max(float(_xlog_ratio(p, log_p, log_q) @ weights), 0.0)
+
+
+def kl(p: np.ndarray, q: np.ndarray, x: np.ndarray) -> float:
+    """Kullback-Leibler divergence KL(p ‖ q) = ∫ p log(p/q) dx in nats, p, q (N,) on the grid x (N,).
+
+    ≥ 0; math.inf when q is 0 somewhere p is not. Where q has merely underflowed to 0 far in
+    a tail, that is wrong: pass log densities to `kl_from_log` instead.
+    """
+    x = _grid(x)
+    weights = trapezoid_weights(x)
+    p = _unit_mass("p", _density("p", p, x), weights)
+    q = _unit_mass("q", _density("q", q, x), weights)
+    return _kl_from_log(_log(p), _log(q), weights)
+
+
+def kl_from_log(log_p: np.ndarray, log_q: np.ndarray, x: np.ndarray) -> float:
+    """KL(p ‖ q) in nats from log densities (N,) on the grid x (N,) (-inf where a density is 0).
+
+    Finite wherever the true KL is, however small the densities get in the tails; both are
+    normalised to unit mass on the grid first.
+    """
+    x = _grid(x)
+    weights = trapezoid_weights(x)
+    logs = []
+    for name, log_density in (("log p", log_p), ("log q", log_q)):
+        log_density = np.asarray(log_density, dtype=float)
+        if log_density.shape != x.shape or np.any(np.isnan(log_density) | (log_density == np.inf)):
+            raise ConfigError(f"{name} must have the grid's shape {x.shape} and no NaN or +inf.")
+        top = float(np.max(log_density))
+        if top == -np.inf:
+            raise ConfigError(f"{name} is -inf everywhere, so its density is zero on the grid.")
+        # Subtract the peak before exponentiating so the mass neither overflows nor underflows.
+        logs.append(log_density - (top + math.log(float(np.exp(log_density - top) @ weights))))
+    return _kl_from_log(logs[0], logs[1], weights)
+
+
+def _cdf_rows(p: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Cumulative trapezoidal integral along the last axis, starting at 0; same shape as p."""
+    pieces = 0.5 * (p[..., 1:] + p[..., :-1]) * np.diff(x)
+    cdf = np.zeros(p.shape)
+    np.cumsum(pieces, axis=-1, out=cdf[..., 1:])
+    return cdf
+
+
+def wasserstein1(p: np.ndarray, q: np.ndarray, x: np.ndarray) -> float:
+    """Wasserstein-1 (earth mover's) distance ∫ |F_p − F_q| dx in x units, p, q (N,) on the grid x (N,)."""
+    x = _grid(x)
+    weights = trapezoid_weights(x)
+    p = _unit_mass("p", _density("p", p, x), weights)
+    q = _unit_mass("q", _density("q", q, x), weights)
+    return float(np.abs(_cdf_rows(p, x) - _cdf_rows(q, x)) @ weights)
+
+
+# ---- generator losses -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GeneratorLossCurves:
+    """The two generator losses and their gradients w.r.t. the discriminator's logit l, on D(G(z)) values.
+
+    With D = sigmoid(l): d/dl log(1 − D) = −D (vanishes as D(G(z)) → 0) while
+    d/dl (−log D) = D − 1 (largest there). All arrays have the shape of `d_fake` (M,).
+    """
+
+    d_fake: np.ndarray
+    minimax: np.ndarray              # log(1 − D(G(z))): the paper's loss, minimised by G
+    nonsaturating: np.ndarray        # −log D(G(z)): the heuristic the notebooks train with
+    grad_minimax: np.ndarray         # ∂ minimax / ∂ l = −D
+    grad_nonsaturating: np.ndarray   # ∂ nonsaturating / ∂ l = D − 1
+
+
+# Below this D(G(z)) the minimax generator gets less than a tenth of the logit gradient the
+# non-saturating loss gives (|−D| < 0.1 against |D − 1| > 0.9): "a confident discriminator".
+MINIMAX_FLAT_BELOW = 0.1
+
+
+def generator_loss_curves(d_fake: np.ndarray) -> GeneratorLossCurves:
+    """Both generator losses and their logit gradients at discriminator outputs d_fake (M,) in (0, 1)."""
+    d = np.asarray(d_fake, dtype=float)
+    if d.ndim != 1 or np.any((d <= 0.0) | (d >= 1.0)):
+        raise ConfigError("D(G(z)) values must form a 1-D array strictly between 0 and 1.")
+    return GeneratorLossCurves(d, np.log1p(-d), -np.log(d), -d, d - 1.0)
+
+
+# ---- equilibrium ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Equilibrium:
+    """Reference values at the global optimum p_g = p_data, each computed on the grid.
+
+    d: D* (= 1/2 everywhere); value: V(D*, G) (= −log 4); bce_per_term: the
+    discriminator's cross-entropy on one real or one fake sample (= ln 2 ≈ 0.693);
+    mse_per_term: squared error of D = 1/2 against a 0/1 label (= 0.25).
+    """
+
+    d: float
+    value: float
+    bce_per_term: float
+    mse_per_term: float
+
+
+def equilibrium(p_data: np.ndarray, x: np.ndarray) -> Equilibrium:
+    """Evaluate the equilibrium references for p_g = p_data (N,) on the grid x (N,)."""
+    d_star = optimal_discriminator(p_data, p_data)
+    defined = d_star[~np.isnan(d_star)]
+    d_mean = float(np.mean(defined))
+    return Equilibrium(
+        d=d_mean,
+        value=value_function(d_star, p_data, p_data, x),
+        bce_per_term=-math.log(d_mean),
+        mse_per_term=(1.0 - d_mean) ** 2,
+    )
+
+
+# ---- the Theory page's model: families and presets ---------------------------------------------
+
+# Parameters of each family a student can pick, in slider order; a mixture has up to three
+# normal components (i = 1, 2, 3), of which the first `components` are used.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "normal": ("mu", "sigma"),
+    "mixture": ("components", "mu1", "sigma1", "w1", "mu2", "sigma2", "w2", "mu3", "sigma3", "w3"),
+    "uniform": ("low", "high"),
+    "laplace": ("mu", "b"),
+    "gamma": ("shape", "theta", "loc"),
+}
+
+# (min, max, step, default) of every parameter, chosen so that every setting keeps all but
+# ~1e-4 of its mass inside DEFAULT_X_RANGE and is at least 4 grid steps wide.
+PARAM_RANGES: dict[str, tuple[float, float, float, float]] = {
+    "mu": (-5.0, 5.0, 0.1, 0.0), "sigma": (0.05, 2.5, 0.05, 1.0),
+    "components": (2, 3, 1, 2),
+    "mu1": (-5.0, 5.0, 0.1, -2.0), "sigma1": (0.05, 2.5, 0.05, 0.5), "w1": (0.0, 1.0, 0.05, 0.5),
+    "mu2": (-5.0, 5.0, 0.1, 2.0), "sigma2": (0.05, 2.5, 0.05, 0.5), "w2": (0.0, 1.0, 0.05, 0.5),
+    "mu3": (-5.0, 5.0, 0.1, 0.0), "sigma3": (0.05, 2.5, 0.05, 0.5), "w3": (0.0, 1.0, 0.05, 0.0),
+    "low": (-8.0, 8.0, 0.1, -1.0), "high": (-8.0, 8.0, 0.1, 1.0),
+    "b": (0.05, 1.5, 0.05, 1.0),
+    "shape": (1.0, 5.0, 0.25, 2.0), "theta": (0.1, 1.0, 0.05, 0.5), "loc": (-6.0, 2.0, 0.1, -1.0),
+}
+
+# Presets: (p_data, p_g) as family + parameters; unnamed parameters take their defaults.
+PRESETS: dict[str, tuple[dict[str, float | str], dict[str, float | str]]] = {
+    "equal": ({"family": "normal", "mu": 0.0, "sigma": 1.0}, {"family": "normal", "mu": 0.0, "sigma": 1.0}),
+    "shifted": ({"family": "normal", "mu": 0.0, "sigma": 1.0}, {"family": "normal", "mu": 2.0, "sigma": 1.0}),
+    "disjoint": ({"family": "uniform", "low": -3.0, "high": -1.0}, {"family": "uniform", "low": 1.0, "high": 3.0}),
+    "one_mode": ({"family": "mixture", "components": 2, "mu1": -2.0, "sigma1": 0.5, "w1": 0.5,
+                  "mu2": 2.0, "sigma2": 0.5, "w2": 0.5},
+                 {"family": "normal", "mu": 2.0, "sigma": 0.5}),
+}
+DEFAULT_PRESET = "shifted"
+
+
+def preset_spec(name: str, role: str) -> dict[str, float | str]:
+    """The full parameter set (family plus every parameter) of `role` ("data" or "g") in preset `name`."""
+    if name not in PRESETS or role not in ("data", "g"):
+        raise ConfigError(f"Unknown preset {name!r} or role {role!r}: presets are {', '.join(PRESETS)}.")
+    given = PRESETS[name][0 if role == "data" else 1]
+    spec: dict[str, float | str] = {param: limits[3] for param, limits in PARAM_RANGES.items()}
+    spec.update(given)
+    return spec
+
+
+def build_distribution(spec: dict[str, float | str]) -> tuple[Distribution1D, tuple[str, ...]]:
+    """The distribution a page's parameter set describes, and notes on what was adjusted.
+
+    `spec` holds "family" (a key of FAMILIES) and that family's parameters. Notes:
+    "equal_weights" when every mixture weight was 0 (equal weights are used instead).
+    A uniform with low ≥ high is read with its ends swapped (a zero width is later
+    widened by `density_on_grid`).
+    """
+    family = spec.get("family")
+    if family not in FAMILIES:
+        raise ConfigError(f"Unknown family {family!r}: choose one of {', '.join(FAMILIES)}.")
+    needed = FAMILIES[family]
+    if family == "mixture":   # only the components in use need parameters
+        count = int(spec.get("components", 0))
+        needed = tuple(name for name in needed if name == "components" or int(name[-1]) <= count)
+    missing = [name for name in needed if name not in spec]
+    if missing:
+        raise ConfigError(f"The {family} family needs the parameter(s) {', '.join(missing)}.")
+    value = {name: float(spec[name]) for name in needed}
+    if family == "normal":
+        return Normal(value["mu"], value["sigma"]), ()
+    if family == "uniform":
+        low, high = sorted((value["low"], value["high"]))
+        return Uniform(low, max(high, low + 1e-9)), ()
+    if family == "laplace":
+        return Laplace(value["mu"], value["b"]), ()
+    if family == "gamma":
+        return Gamma(value["shape"], value["theta"], value["loc"]), ()
+    count = int(value["components"])
+    if count not in (2, 3):
+        raise ConfigError(f"A mixture here has 2 or 3 components; got {count}.")
+    parts = [Normal(value[f"mu{i}"], value[f"sigma{i}"]) for i in range(1, count + 1)]
+    weights = [value[f"w{i}"] for i in range(1, count + 1)]
+    if sum(weights) <= 0.0:
+        return Mixture(parts), ("equal_weights",)
+    return Mixture(parts, weights), ()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything the page shows about one (p_data, p_g) pair on the grid x (N,).
+
+    Divergences in nats (KL may be math.inf); `value_optimal` is V(D*, G) from the value
+    function and `value_identity` is −log 4 + 2·JSD from the JSD, computed independently.
+    """
+
+    x: np.ndarray
+    p_data: GridDensity
+    p_g: GridDensity
+    d_star: np.ndarray
+    jsd: float
+    kl_data_g: float
+    kl_g_data: float
+    w1: float
+    value_optimal: float
+    value_identity: float
+
+    def at(self, point: float) -> tuple[float, float, float]:
+        """p_data(point), p_g(point) (per x unit, interpolated) and D*(point) (NaN where both vanish)."""
+        p = float(np.interp(point, self.x, self.p_data.values))
+        q = float(np.interp(point, self.x, self.p_g.values))
+        peak = float(np.max(self.p_data.values + self.p_g.values))
+        return p, q, (p / (p + q) if p + q > VANISH_REL_TOL * peak else math.nan)
+
+
+def compare(p_data: Distribution1D, p_g: Distribution1D, x: np.ndarray | None = None) -> Comparison:
+    """Evaluate both distributions on the grid x (default: `default_grid()`) and every quantity between them."""
+    x = default_grid() if x is None else _grid(x)
+    data, gen = density_on_grid(p_data, x), density_on_grid(p_g, x)
+    p, q = data.values, gen.values
+    d_star = optimal_discriminator(p, q)
+    divergence = jsd(p, q, x)
+    return Comparison(
+        x=x, p_data=data, p_g=gen, d_star=d_star, jsd=divergence,
+        kl_data_g=kl_from_log(data.log_values, gen.log_values, x),
+        kl_g_data=kl_from_log(gen.log_values, data.log_values, x), w1=wasserstein1(p, q, x),
+        value_optimal=value_function(d_star, p, q, x), value_identity=-LOG4 + 2.0 * divergence,
+    )
+
+
+# ---- why gradients vanish: divergences as p_g slides away -------------------------------------
+
+@dataclass(frozen=True)
+class ShiftSweep:
+    """JSD and W1 between p_data and a translated copy of p_g, per translation.
+
+    shift (S,): mean(p_g) − mean(p_data) in x units; jsd (S,) in nats; w1 (S,) in x units.
+    """
+
+    shift: np.ndarray
+    jsd: np.ndarray
+    w1: np.ndarray
+
+
+def divergence_vs_shift(p_data: Distribution1D, p_g: Distribution1D, max_shift: float = 10.0,
+                        steps: int = 41, max_points: int = 6001) -> ShiftSweep:
+    """Slide p_g so its mean runs from p_data's mean to `max_shift` beyond it, in `steps` steps.
+
+    On a uniform grid a translation by whole grid steps is an index shift, so p_g is
+    evaluated once on an extended grid and each translated copy is a view into it; the
+    shifts are rounded to whole steps (the returned `shift` holds the exact values used).
+    """
+    if not (math.isfinite(max_shift) and max_shift > 0.0) or not 2 <= steps <= 1000:
+        raise ConfigError("The sweep needs max_shift > 0 and between 2 and 1000 steps.")
+    spread = 8.0 * max(p_data.std, p_g.std)
+    low, high = p_data.mean - spread, p_data.mean + max_shift + spread
+    dx = max(min(p_data.scale, p_g.scale) / MIN_POINTS_PER_SCALE, (high - low) / (max_points - 1))
+    x = low + dx * np.arange(int(math.ceil((high - low) / dx)) + 1)               # (N,)
+    offsets = np.rint(np.linspace(0.0, max_shift, steps) / dx).astype(int)        # (S,) grid steps
+    most = int(offsets[-1])
+    # q at shift k·dx on x[i] is the centred copy at x[i] − k·dx = x_ext[i − k + most].
+    x_ext = low + dx * np.arange(-most, x.size)                                    # (N + most,)
+    centred = p_g.shifted(p_data.mean - p_g.mean).pdf(x_ext)
+    q = np.lib.stride_tricks.sliding_window_view(centred, x.size)[most - offsets]  # (S, N)
+    weights = trapezoid_weights(x)
+    p = _unit_mass("p_data", p_data.pdf(x), weights)                              # (N,)
+    q = _unit_mass("p_g", q, weights)
+    w1 = np.abs(_cdf_rows(q, x) - _cdf_rows(p, x)) @ weights
+    return ShiftSweep(offsets * dx, _jsd_rows(p[None, :], q, weights), w1)
+
+
+# ---- Figure 1 of Goodfellow et al. (2014), computed --------------------------------------------
+
+@dataclass(frozen=True)
+class Figure1Frame:
+    """One moment of the game: generator N(mu, sigma²) and discriminator D on the grid.
+
+    `panel` is "a"-"d" for the paper's four panels, "" for the rounds between; `rounds` counts
+    generator updates so far; p_g, d (N,) on the run's grid; g_z (M,) = G(z) for the run's z.
+    """
+
+    panel: str
+    rounds: int
+    mu: float
+    sigma: float
+    p_g: np.ndarray
+    d: np.ndarray
+    g_z: np.ndarray
+
+
+@dataclass(frozen=True)
+class Figure1Run:
+    """The simulation: grid x (N,), p_data (N,), latent values z (M,) in (0, 1) and the frames."""
+
+    x: np.ndarray
+    p_data: np.ndarray
+    z: np.ndarray
+    frames: tuple[Figure1Frame, ...]
+
+    def panel(self, name: str) -> Figure1Frame:
+        """The frame shown as the paper's panel `name` ("a", "b", "c" or "d")."""
+        return next(frame for frame in self.frames if frame.panel == name)
+
+
+def _normal_log_pdf(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
+    return -0.5 * ((x - mu) / sigma) ** 2 - math.log(sigma) - 0.5 * math.log(2.0 * math.pi)
+
+
+def _standard_normal_quantile(u: np.ndarray) -> np.ndarray:
+    """Φ⁻¹(u) for u (M,) in (0, 1), by inverting the tabulated normal CDF (no SciPy at run time)."""
+    t = np.linspace(-9.0, 9.0, 18001)
+    cdf = _cdf_rows(np.exp(_normal_log_pdf(t, 0.0, 1.0)), t)
+    return np.interp(u, cdf / cdf[-1], t)
+
+
+def figure1_run(data_mu: float = 1.0, data_sigma: float = 0.5, start_mu: float = -0.4,
+                start_sigma: float = 0.9, rounds: int = 30, learning_rate: float = 0.1,
+                lines: int = 15, x_range: tuple[float, float] = (-3.0, 4.0), points: int = 701) -> Figure1Run:
+    """Recreate Figure 1: a 1-D generator G(z) = mu + sigma·Φ⁻¹(z), z ~ U(0, 1), trained against D*.
+
+    Panels: (a) the start, with D after three steps of gradient ascent on V from D = 1/2
+    (a partially accurate classifier); (b) D converged to D*; (c) after one generator update,
+    G(z) has moved where D* is higher; (d) after `rounds` rounds of "D ← D*, one generator
+    step", p_g ≈ p_data and D ≈ 1/2. The generator step descends the non-saturating loss
+    E_z[−log D(G(z))] in (mu, log sigma) with D held fixed; its gradient is taken by
+    Gauss-Hermite quadrature over z using the closed-form slope of D*'s logit.
+    """
+    if data_sigma <= 0.0 or start_sigma <= 0.0 or rounds < 2 or lines < 2 or points < 10:
+        raise ConfigError("Figure 1 needs positive sigmas, at least 2 rounds, 2 lines and 10 points.")
+    x = np.linspace(*x_range, points)
+    log_p = _normal_log_pdf(x, data_mu, data_sigma)
+    z = (np.arange(lines) + 0.5) / lines
+    z_normal = _standard_normal_quantile(z)
+    nodes, node_weights = np.polynomial.hermite_e.hermegauss(40)
+    node_weights = node_weights / node_weights.sum()          # expectation over N(0, 1)
+
+    def frame(panel: str, done: int, mu: float, sigma: float, logit: np.ndarray) -> Figure1Frame:
+        return Figure1Frame(panel, done, mu, sigma, np.exp(_normal_log_pdf(x, mu, sigma)),
+                            1.0 / (1.0 + np.exp(-logit)), mu + sigma * z_normal)
+
+    def generator_step(mu: float, sigma: float) -> tuple[float, float]:
+        # D = D* of the current generator is frozen: logit(x) = log p_data − log p_g, whose
+        # slope is linear in x; ∂(−log D)/∂x = −(1 − D)·slope.
+        g = mu + sigma * nodes
+        logit = _normal_log_pdf(g, data_mu, data_sigma) - _normal_log_pdf(g, mu, sigma)
+        slope = -(g - data_mu) / data_sigma ** 2 + (g - mu) / sigma ** 2
+        pull = -(1.0 - 1.0 / (1.0 + np.exp(-logit))) * slope       # ∂loss/∂x at each node
+        grad_mu = float(pull @ node_weights)
+        grad_log_sigma = float((pull * nodes) @ node_weights) * sigma
+        return mu - learning_rate * grad_mu, sigma * math.exp(-learning_rate * grad_log_sigma)
+
+    mu, sigma = start_mu, start_sigma
+    p, q = np.exp(log_p), np.exp(_normal_log_pdf(x, mu, sigma))
+    partial = np.zeros(points)
+    for _ in range(3):   # functional gradient ascent on V: ∂V/∂logit = p − (p + q)·D
+        partial += 1.5 * (p - (p + q) / (1.0 + np.exp(-partial)))
+    d_star_logit = log_p - _normal_log_pdf(x, mu, sigma)
+    frames = [frame("a", 0, mu, sigma, partial), frame("b", 0, mu, sigma, d_star_logit)]
+    mu, sigma = generator_step(mu, sigma)
+    frames.append(frame("c", 1, mu, sigma, d_star_logit))
+    for done in range(1, rounds):
+        logit = log_p - _normal_log_pdf(x, mu, sigma)
+        frames.append(frame("", done, mu, sigma, logit))
+        mu, sigma = generator_step(mu, sigma)
+    frames.append(frame("d", rounds, mu, sigma, log_p - _normal_log_pdf(x, mu, sigma)))
+    return Figure1Run(x, p, z, tuple(frames))

@@ -1,0 +1,282 @@
+"""Algorithm 1 of Goodfellow et al. (2014): k discriminator steps, then one generator step.
+
+`train(config)` knows nothing of pages or files: it reports through `TrainingCallbacks`
+(scalars every `log_every` iterations, snapshot arrays and metrics every `snapshot_every`,
+a stop flag polled every iteration) and returns a `TrainResult`. What each snapshot holds
+is in `snapshots.py`.
+
+Choices that matter for speed, each keeping the algorithm intact:
+
+- real data is one tensor on the device (`datasets.py`); a minibatch is one index;
+- in a discriminator step the fakes are generated without an autograd graph, except in the
+  last one, whose fakes the generator step reuses (as pytorch/examples' DCGAN does): those z
+  are a fresh draw from the prior as far as G is concerned, and one generator forward pass
+  per iteration is saved;
+- during the generator step the discriminator's parameters do not require gradients, so
+  its backward pass computes only what flows back to G;
+- loss values leave the device only every `log_every` iterations (a GPU never waits).
+
+Reproducibility: weights, noise and minibatch indices all come from generators seeded by
+`config.seed`, and snapshots draw from their own fixed noise, so a CPU run is bitwise
+repeatable and does not depend on how often it is observed.
+
+A non-finite loss, checked at every log and snapshot step, ends the run as "diverged"; what
+was reported before stays reported, and nothing non-finite is reported.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import time
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from gan_engine import snapshots
+from gan_engine.config import RunConfig
+from gan_engine.datasets import RealData, load_real_data
+from gan_engine.errors import ConfigError
+from gan_engine.losses import discriminator_loss, discriminator_probability, generator_loss
+from gan_engine.models import build_models
+
+MAX_DEFAULT_THREADS = 4
+
+
+class TrainingCallbacks:
+    """Hooks a caller overrides to watch or stop a run; the defaults do nothing."""
+
+    def on_log(self, iteration: int, total: int, scalars: dict[str, float]) -> None:
+        """Every `log_every` iterations: loss_d, loss_g, d_real, d_fake (mean D as probability), seconds."""
+
+    def on_metrics(self, iteration: int, metrics: dict[str, float]) -> None:
+        """At each snapshot: "jsd" (1-D); "modes_captured", "hq_fraction", "reverse_kl" (2-D)."""
+
+    def on_snapshot(self, iteration: int, arrays: dict) -> None:
+        """At iteration 0, every `snapshot_every` iterations and at the end (see `snapshots.py`)."""
+
+    def should_stop(self) -> bool:
+        """Polled every iteration; True ends the run with status "cancelled"."""
+        return False
+
+
+@dataclass
+class TrainResult:
+    """What a run produced. `generator` is the EMA generator when `config.ema_decay` > 0."""
+
+    status: str                       # "done" | "diverged" | "cancelled"
+    generator: nn.Module
+    discriminator: nn.Module
+    metrics: dict[str, float]         # final summary metrics (the last snapshot's)
+    seconds: float                    # wall time of the whole run
+    device: str
+    message: str = ""
+    iterations: int = 0               # generator steps completed
+    scalars: dict[str, float] = field(default_factory=dict)   # the last logged scalars
+
+
+def available_cpus() -> int:
+    """CPUs this process may really use: its affinity mask, capped by a cgroup CPU quota.
+
+    `os.cpu_count()` reports the host's cores inside containers, which is how torch ends up
+    running 64 threads on a 2-core slice.
+    """
+    try:
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:   # macOS and Windows have no affinity call
+        count = os.cpu_count() or 1
+    try:
+        quota, period = open("/sys/fs/cgroup/cpu.max").read().split()[:2]
+        if quota != "max":
+            count = min(count, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, count)
+
+
+def configure_threads(threads: int | None = None) -> int:
+    """Set torch's intra-op thread count once, deliberately; returns the count in force.
+
+    With `threads` given (or `$GAN_EXPLORER_THREADS` set) that number is used. Otherwise the
+    count only ever goes down, to min(available CPUs, 4): small GAN layers gain little from
+    more threads and lose much when threads outnumber cores; a caller that already chose
+    fewer (a test with 1) keeps its choice.
+    """
+    requested = threads if threads is not None else os.environ.get("GAN_EXPLORER_THREADS", "").strip()
+    if requested not in (None, ""):
+        try:
+            count = int(requested)
+        except ValueError:
+            raise ConfigError(f"GAN_EXPLORER_THREADS must be a whole number; got {requested!r}.") from None
+        if count < 1:
+            raise ConfigError(f"The thread count must be at least 1; got {count}.")
+    else:
+        count = min(torch.get_num_threads(), available_cpus(), MAX_DEFAULT_THREADS)
+    if torch.get_num_threads() != count:
+        torch.set_num_threads(count)
+    return count
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """"auto" -> CUDA, else Apple MPS, else CPU; "cpu", "cuda", "cuda:N", "mps" force one.
+
+    Raises ConfigError for an unknown name or a device this machine does not have.
+    """
+    name = (name or "auto").strip().lower()
+    mps = getattr(torch.backends, "mps", None)
+    has_mps = bool(mps is not None and mps.is_available())
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "mps" if has_mps else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise ConfigError(f"Unknown device {name!r}: use auto, cpu, cuda, cuda:N or mps.") from None
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ConfigError("The device cuda was requested, but this machine has no usable CUDA GPU; use auto or cpu.")
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            raise ConfigError(f"There is no {name}: this machine has {torch.cuda.device_count()} CUDA device(s).")
+    elif device.type == "mps":
+        if not has_mps:
+            raise ConfigError("The device mps was requested, but Apple's MPS is not available here; use auto or cpu.")
+    elif device.type != "cpu":
+        raise ConfigError(f"Unknown device {name!r}: use auto, cpu, cuda, cuda:N or mps.")
+    return device
+
+
+def _optimizer(config: RunConfig, params, lr: float) -> torch.optim.Optimizer:
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=lr, momentum=config.beta1)
+    return torch.optim.Adam(params, lr=lr, betas=(config.beta1, config.beta2))
+
+
+class _EMA:
+    """An exponential moving average of the generator's weights (Yazıcı et al. 2019).
+
+    The decay ramps up as min(decay, (1 + t) / (10 + t)) so the average is not dominated by
+    the random initial weights early in a run; buffers (batch-norm statistics) are copied.
+    """
+
+    def __init__(self, generator: nn.Module, decay: float) -> None:
+        self.model = copy.deepcopy(generator).requires_grad_(False)
+        self.decay, self.updates = decay, 0
+        self._source = list(generator.parameters())
+        self._target = list(self.model.parameters())
+        self._source_buffers, self._target_buffers = list(generator.buffers()), list(self.model.buffers())
+
+    @torch.no_grad()
+    def update(self) -> None:
+        self.updates += 1
+        decay = min(self.decay, (1.0 + self.updates) / (10.0 + self.updates))
+        torch._foreach_lerp_(self._target, self._source, 1.0 - decay)
+        for target, source in zip(self._target_buffers, self._source_buffers):
+            target.copy_(source)
+
+
+class _Loop:
+    """The state of one run: models, optimizers, data and random generators."""
+
+    def __init__(self, config: RunConfig, device: torch.device, data: RealData) -> None:
+        self.config, self.device, self.data = config, device, data
+        with torch.random.fork_rng(devices=[]):   # seeded weights without touching the caller's RNG
+            torch.manual_seed(config.seed)
+            generator, discriminator = build_models(config)
+        self.G, self.D = generator.to(device), discriminator.to(device)
+        self.opt_d = _optimizer(config, self.D.parameters(), config.lr_d)
+        self.opt_g = _optimizer(config, self.G.parameters(), config.lr_g)
+        self.ema = _EMA(self.G, config.ema_decay) if config.ema_decay > 0.0 else None
+        self.rng = torch.Generator(device=device)
+        self.rng.manual_seed(config.seed)
+        self.num_classes = getattr(self.G, "num_classes", 0)
+
+    @property
+    def sampling_generator(self) -> nn.Module:
+        return self.ema.model if self.ema is not None else self.G
+
+    def noise(self, m: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """m latent vectors (m, latent_dim) and, for conditional models, uniform labels (m,)."""
+        z = torch.randn(m, self.config.latent_dim, generator=self.rng, device=self.device)
+        labels = None
+        if self.num_classes:
+            labels = torch.randint(self.num_classes, (m,), generator=self.rng, device=self.device)
+        return z, labels
+
+    def iteration(self) -> dict[str, torch.Tensor]:
+        """One iteration of Algorithm 1; returns the step's losses and mean D outputs (on device)."""
+        config, m, G, D = self.config, self.config.batch_size, self.G, self.D
+
+        # (1) Update D, k times: maximise log D(x) + log(1 - D(G(z))), i.e. minimise the
+        # discriminator loss, each time on a fresh minibatch of m real and m generated samples.
+        for step in range(config.k):
+            real, real_labels = self.data.sample(m, self.rng)                 # (m, *shape)
+            z, fake_labels = self.noise(m)
+            last = step == config.k - 1
+            with torch.set_grad_enabled(last):   # only the last fakes are kept for G's step
+                fake = G(z, fake_labels) if self.num_classes else G(z)       # (m, *shape)
+            real_logits = D(real, real_labels) if self.num_classes else D(real)
+            fake_logits = D(fake.detach(), fake_labels) if self.num_classes else D(fake.detach())
+            loss_d = discriminator_loss(real_logits, fake_logits, config.loss, config.label_smoothing)
+            self.opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            self.opt_d.step()
+
+        # (2) Update G once, on the last fakes: minimise log(1 - D(G(z))) (minimax) or
+        # -log D(G(z)) (non-saturating) against the just-updated D. D's weights are frozen
+        # so its backward pass only carries the gradient through to G.
+        D.requires_grad_(False)
+        g_logits = D(fake, fake_labels) if self.num_classes else D(fake)
+        loss_g = generator_loss(g_logits, config.loss)
+        self.opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        self.opt_g.step()
+        D.requires_grad_(True)
+        if self.ema is not None:
+            self.ema.update()
+        return {"loss_d": loss_d.detach(), "loss_g": loss_g.detach(),
+                "d_real": discriminator_probability(real_logits.detach(), config.loss).mean(),
+                "d_fake": discriminator_probability(fake_logits.detach(), config.loss).mean()}
+
+
+def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks | None = None) -> TrainResult:
+    """Train a GAN as `config` says; report through `callbacks`; return the models and status.
+
+    Raises ConfigError for an invalid configuration or unavailable device and DataError for
+    missing or unreadable data, both before any training step.
+    """
+    config = config.validate()
+    torch_device = resolve_device(device)
+    callbacks = callbacks or TrainingCallbacks()
+    configure_threads()
+    start = time.perf_counter()
+    loop = _Loop(config, torch_device, load_real_data(config, torch_device))
+    observer = snapshots.Observer(config, torch_device)
+    total = config.iterations
+
+    def result(status: str, iteration: int, message: str = "") -> TrainResult:
+        return TrainResult(status, loop.sampling_generator.eval(), loop.D.eval(), dict(observer.latest_metrics),
+                           time.perf_counter() - start, str(torch_device), message, iteration, last_scalars)
+
+    last_scalars: dict[str, float] = {}
+    observer.snapshot(0, loop.sampling_generator, loop.D, callbacks)
+    for iteration in range(1, total + 1):
+        if callbacks.should_stop():
+            return result("cancelled", iteration - 1, f"Stopped at iteration {iteration - 1} of {total}.")
+        step = loop.iteration()
+        log_now = iteration % config.log_every == 0 or iteration == total
+        snapshot_now = iteration % config.snapshot_every == 0 or iteration == total
+        if log_now or snapshot_now:
+            scalars = {name: float(value) for name, value in step.items()}
+            if not all(math.isfinite(value) for value in scalars.values()):
+                bad = ", ".join(name for name, value in scalars.items() if not math.isfinite(value))
+                return result("diverged", iteration,
+                              f"Diverged: {bad} became non-finite by iteration {iteration} of {total}. "
+                              "Try smaller learning rates.")
+            scalars["seconds"] = time.perf_counter() - start
+            last_scalars = scalars
+            if log_now:
+                callbacks.on_log(iteration, total, dict(scalars))
+        if snapshot_now:
+            observer.snapshot(iteration, loop.sampling_generator, loop.D, callbacks)
+    return result("done", total)

@@ -1,0 +1,60 @@
+"""A new user's first minutes, in a real browser: home page, navigation, deep links, language."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+PAGES = {"Theory": "Theory", "Training": "Training", "Gallery": "Gallery"}
+
+
+def test_home_page_links_to_every_page(page, server) -> None:
+    page.goto(server.url)
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text() == "GAN Explorer"
+    for title in PAGES:
+        assert page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).count() == 1
+    screenshot(page, "home")
+    assert_no_exception(page)
+    assert not page.errors, page.errors
+
+
+@pytest.mark.parametrize("title,path", PAGES.items())
+def test_each_page_through_the_navigation(page, server, title: str, path: str) -> None:
+    page.goto(server.url)
+    wait_for_app(page)
+    page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
+    page.wait_for_url(f"**/{path}")
+    wait_for_app(page, timeout_ms=60000)
+    assert_no_exception(page)
+    assert not page.errors, page.errors
+
+
+@pytest.mark.parametrize("path", PAGES.values())
+def test_each_page_opens_directly_by_url(page, server, path: str) -> None:
+    page.goto(f"{server.url}/{path}")
+    wait_for_app(page, timeout_ms=60000)
+    assert page.url.endswith(f"/{path}")
+    assert page.locator("h1").count() >= 1
+    assert_no_exception(page)
+    assert not page.errors, page.errors
+
+
+def test_language_switch_and_shared_link(page, server) -> None:
+    page.goto(server.url)
+    wait_for_app(page)
+    page.locator("[data-testid='stSidebar']").get_by_text("中文", exact=True).click()
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text() == "GAN 探索器"
+    assert "lang=" in page.url
+    # The link carries the language: a fresh tab opened on it is in Chinese too.
+    shared = page.url
+    fresh = page.context.new_page()
+    fresh.goto(shared)
+    wait_for_app(fresh)
+    assert fresh.locator("h1").first.inner_text() == "GAN 探索器"
+    screenshot(fresh, "home-zh")
+    assert not page.errors, page.errors

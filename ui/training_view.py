@@ -1,0 +1,373 @@
+"""Helpers for the Training page: its widgets, shared-link checks, run data and charts.
+
+The page (pages/2_Training.py) arranges these; everything that computes lives in
+`gan_engine`. Widget keys start with `train_` and double as URL query parameters, so a
+link such as `/Training?train_preset=ring2d&train_k=5&train_lr_d=1e-3` opens with those
+values set.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from gan_engine import anchors
+from gan_engine.config import LOSSES, OPTIMIZERS, PRESETS, RunConfig, preset
+from gan_engine.data_paths import data_root
+from gan_engine.distributions import toy_target
+from gan_engine.plots import training as plots
+from gan_engine.runner import Runner
+from gan_engine.store import RunStore
+from ui.i18n import TABLES, t
+
+PRESET_KEY = "train_preset"
+ACTIVE_STATUSES = ("queued", "running")
+POLL_SECONDS = 1.0
+RUNS_ENV = "GAN_EXPLORER_RUNS"
+
+LR_OPTIONS = (1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1)
+BATCH_OPTIONS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+LATENT_OPTIONS = (1, 2, 4, 8, 16, 32, 64, 100, 128, 256)
+K_RANGE = (1, 20)
+ITERATION_RANGE = (10, 1_000_000)
+SMOOTHING_RANGE = (0.0, 0.3)
+SEED_RANGE = (0, 2**31 - 1)
+FACES_FILE_NAMES = ("faces.h5", "faces.hdf5")
+MAX_URL_VALUE = 40   # characters of a URL value echoed back in a message
+
+
+def format_lr(value: float) -> str:
+    """Compact scientific form, also the value's spelling in the URL: 0.001 -> "1e-3"."""
+    mantissa, exponent = f"{value:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One configuration widget: its key (= URL parameter), RunConfig field and domain."""
+
+    key: str
+    name: str
+    low: float | None = None
+    high: float | None = None
+    options: tuple[Any, ...] | None = None
+    integer: bool = False
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("train_k", "k", *K_RANGE, integer=True),
+    Field("train_lr_d", "lr_d", options=LR_OPTIONS),
+    Field("train_lr_g", "lr_g", options=LR_OPTIONS),
+    Field("train_batch", "batch_size", options=BATCH_OPTIONS),
+    Field("train_iterations", "iterations", *ITERATION_RANGE, integer=True),
+    Field("train_loss", "loss", options=LOSSES),
+    Field("train_smoothing", "label_smoothing", *SMOOTHING_RANGE),
+    Field("train_optimizer", "optimizer", options=OPTIMIZERS),
+    Field("train_latent", "latent_dim", options=LATENT_OPTIONS),
+    Field("train_seed", "seed", *SEED_RANGE, integer=True),
+)
+
+
+# ---- engine objects ------------------------------------------------------------------
+
+def runs_root() -> str:
+    """The runs directory setting ("" = the store's per-user default); part of cache keys."""
+    return os.environ.get(RUNS_ENV, "")
+
+
+@st.cache_resource(show_spinner=False)
+def _runner_for(root: str) -> Runner:
+    return Runner(RunStore(root or None))
+
+
+def runner() -> Runner:
+    """One Runner (with its RunStore and limits) per runs directory for the whole server."""
+    return _runner_for(runs_root())
+
+
+def store() -> RunStore:
+    """The RunStore the page's Runner launches into."""
+    return runner().store
+
+
+@st.cache_resource(show_spinner=False)
+def machine_device() -> str:
+    """The device a new run trains on here: "cuda", "mps" or "cpu"."""
+    from gan_engine.training import resolve_device  # torch loads once, on first use
+
+    return resolve_device("auto").type
+
+
+def preset_names() -> list[str]:
+    """Presets offered in the picker; faces only when a faces file is in place."""
+    return [name for name in PRESETS if PRESETS[name].target != "faces" or faces_file() is not None]
+
+
+def preset_description(name: str) -> str:
+    """The preset's one-line description, or "" for a preset without one."""
+    key = f"training.preset.{name}"
+    return t(key) if key in TABLES["en"] else ""
+
+
+def faces_folder() -> Path:
+    """Where the faces preset looks for its HDF5 file (the configured data directory)."""
+    return data_root()
+
+
+def faces_file() -> Path | None:
+    """The faces HDF5 file in the data directory, or None when there is none."""
+    return next((path for name in FACES_FILE_NAMES if (path := faces_folder() / name).is_file()), None)
+
+
+# ---- widgets and URL parameters -------------------------------------------------------
+
+def reset_to_preset() -> None:
+    """Callback of the preset picker: every setting takes the new preset's default."""
+    defaults = PRESETS[st.session_state[PRESET_KEY]]
+    for field in FIELDS:
+        st.session_state[field.key] = getattr(defaults, field.name)
+
+
+def _parse_number(raw: str) -> float | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _nearest_option(options: tuple[float, ...], value: float) -> float:
+    """Nearest option on a log scale (learning rates, batch and latent sizes span decades)."""
+    return min(options, key=lambda option: abs(math.log(option) - math.log(value)))
+
+
+def check_url_value(field: Field, raw: str) -> tuple[Any, str | None]:
+    """The value a hand-edited URL parameter should give `field`, and what was done to it.
+
+    Returns (value, outcome): outcome None when `raw` is exactly a valid value (the
+    widget's own URL binding applies it), "clamped" or "rounded" with the value to use
+    instead, or "ignored" (value None) when nothing sensible can be read from it.
+    """
+    if field.options is not None and isinstance(field.options[0], str):
+        return (raw, None) if raw in field.options else (None, "ignored")
+    number = _parse_number(raw) if len(raw) <= MAX_URL_VALUE else None
+    if number is None or (field.options is not None and number <= 0):
+        return None, "ignored"
+    if field.options is not None:
+        low, high = field.options[0], field.options[-1]
+        value = _nearest_option(field.options, min(max(number, low), high))
+        shown = format_lr(value) if field.options is LR_OPTIONS else str(value)
+        if not low <= number <= high:
+            return value, "clamped"
+        return (value, None) if raw == shown else (value, "rounded")
+    value = min(max(number, field.low), field.high)
+    if value != number:
+        outcome = "clamped"
+    elif field.integer and not float(value).is_integer():
+        outcome = "rounded"
+    else:
+        outcome = None
+    value = int(round(value)) if field.integer else round(round(value / 0.05) * 0.05, 2)
+    if outcome is None and not field.integer and not math.isclose(value, number):
+        outcome = "rounded"
+    return value, outcome
+
+
+def apply_url_parameters() -> list[str]:
+    """On a session's first visit, turn bad URL parameters into usable values and explain.
+
+    Valid values are left to the widgets' own URL binding. Out-of-range or malformed ones
+    (which the binding would silently drop) are clamped or refused here, before the
+    widgets exist, and each gives one message. The raw value is echoed inside a code
+    span, shortened, so nothing in it renders as Markdown or HTML.
+    """
+    if st.session_state.get("train_url_checked"):
+        return []
+    st.session_state["train_url_checked"] = True
+    notes: list[str] = []
+    params = st.query_params
+    raw_preset = params.get(PRESET_KEY)
+    if raw_preset is not None and raw_preset not in preset_names():
+        notes.append(t("training.url.preset", value=_shown(raw_preset), default=preset_names()[0]))
+    for field in FIELDS:
+        raw = params.get(field.key)
+        if raw is None:
+            continue
+        value, outcome = check_url_value(field, raw)
+        if outcome in ("clamped", "rounded"):
+            st.session_state[field.key] = value
+        if outcome is not None:
+            notes.append(t(f"training.url.{outcome}", name=field.name, value=_shown(raw),
+                           used=_shown(str(value))))
+    return notes
+
+
+def _shown(raw: str) -> str:
+    text = "".join(ch for ch in raw if ch.isprintable() and ch != "`")
+    return text if len(text) <= MAX_URL_VALUE else text[:MAX_URL_VALUE] + "…"
+
+
+def config_from_widgets(preset_name: str) -> RunConfig:
+    """The preset with the widgets' values applied; raises ConfigError when impossible."""
+    overrides: dict[str, Any] = {field.name: st.session_state[field.key] for field in FIELDS}
+    if PRESETS[preset_name].target == "faces":
+        overrides["data_path"] = str(faces_file())
+    config = preset(preset_name, **overrides)
+    runner().limits.check_run(config)
+    return config
+
+
+def widgets_from_config(config: RunConfig) -> None:
+    """Set the widgets to a run's configuration (as far as each widget can show it)."""
+    if config.preset in preset_names():
+        st.session_state[PRESET_KEY] = config.preset
+    for field in FIELDS:
+        value = getattr(config, field.name)
+        if field.options is not None and value not in field.options:
+            continue
+        if field.low is not None and not field.low <= value <= field.high:
+            continue
+        st.session_state[field.key] = value
+
+
+# ---- run data -----------------------------------------------------------------------
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def finished_series(root: str, key: str, finished: float) -> tuple[pd.DataFrame, pd.DataFrame, list[int]]:
+    """Loss series, metric series and snapshot iterations of a finished (immutable) run."""
+    runs = _runner_for(root).store
+    return runs.series(key), runs.metric_series(key), runs.snapshot_iterations(key)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def finished_snapshot(root: str, key: str, finished: float, index: int) -> dict[str, np.ndarray]:
+    """One snapshot of a finished run, cached by (run, snapshot index)."""
+    return _runner_for(root).store.snapshot(key, index)
+
+
+def plot_labels() -> dict[str, str]:
+    """The figures' texts in the session's language."""
+    return {name: t(f"training.plot.{name}") for name in plots.DEFAULT_LABELS}
+
+
+def format_seconds(seconds: float | None) -> str:
+    """ETA / duration as m:ss (or h:mm:ss); "…" when unknown."""
+    if seconds is None or not math.isfinite(seconds):
+        return "…"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def run_label(row: Mapping[str, Any]) -> str:
+    """A short human label for a run (a row of list_runs or a config dict)."""
+    return (f"{row['preset']} · k={row['k']} · lr_d={format_lr(row['lr_d'])} · "
+            f"lr_g={format_lr(row['lr_g'])} · {row['loss']} · {str(row['key'])[:6]}")
+
+
+def render_charts(key: str, config: RunConfig, finished: float | None, snapshot_index: int | None) -> None:
+    """Curves and the chosen snapshot of a run; `finished` None reads live (uncached) data.
+
+    `snapshot_index` None shows the latest snapshot (while a run is live).
+    """
+    root = runs_root()
+    if finished is None:
+        runs = store()
+        series, metrics, iterations = runs.series(key), runs.metric_series(key), runs.snapshot_iterations(key)
+    else:
+        series, metrics, iterations = finished_series(root, key, finished)
+    labels = plot_labels()
+    if series.empty:
+        st.info(t("training.no_data_yet"))
+        return
+    left, right = st.columns(2)
+    left.plotly_chart(plots.loss_figure(series, config.loss, labels, config.label_smoothing), width="stretch")
+    right.plotly_chart(plots.discriminator_output_figure(series, labels), width="stretch")
+    if not iterations:
+        return
+    index = len(iterations) - 1 if snapshot_index is None else snapshot_index
+    if finished is None:
+        snapshot = store().snapshot(key, index)
+    else:
+        snapshot = finished_snapshot(root, key, finished, index)
+    st.caption(t("training.snapshot_at", iteration=iterations[index]))
+    left, right = st.columns(2) if config.is_toy else (st.container(), None)
+    if config.data_dim == 1:
+        left.plotly_chart(plots.snapshot_1d_figure(snapshot, labels), width="stretch")
+        if "jsd" in metrics:
+            right.plotly_chart(plots.jsd_figure(metrics, labels), width="stretch")
+    elif config.data_dim == 2:
+        target = toy_target(config.target)
+        left.plotly_chart(plots.snapshot_2d_figure(snapshot, target.centers, labels), width="stretch")
+        if "modes_captured" in metrics:
+            right.plotly_chart(plots.modes_figure(metrics, target.n_modes, labels), width="stretch")
+    elif "images" in snapshot:
+        left.plotly_chart(plots.image_grid_figure(snapshot["images"], snapshot.get("labels")), width="stretch")
+
+
+def render_anchor_table(config: RunConfig, metrics: dict[str, float]) -> None:
+    """A finished toy run's final metrics beside the published results for its target."""
+    table = anchors.comparison_table(config.target, t("training.this_run"), metrics)
+    if table.empty:
+        return
+    st.markdown(f"**{t('training.anchors_title')}**")
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(t("training.anchors_caption"))
+
+
+# ---- sweep ------------------------------------------------------------------------------
+
+SWEEP_K_OPTIONS = (1, 2, 3, 5, 10)
+
+
+def metric_names(config: RunConfig) -> tuple[str, ...]:
+    """The final metrics a run of this target reports (scalars of the last log for images)."""
+    if config.data_dim == 1:
+        return ("jsd",)
+    if config.data_dim == 2:
+        return ("modes_captured", "hq_fraction", "reverse_kl")
+    return ("loss_d", "loss_g", "d_real", "d_fake")
+
+
+@dataclass(frozen=True)
+class SweepGrid:
+    """The cells of a k × learning-rate sweep (rows: k, columns: lr; lr_d = lr_g = lr)."""
+
+    values: np.ndarray            # (K, L) metric, NaN without a finished result
+    keys: np.ndarray              # (K, L) run keys
+    notes: np.ndarray             # (K, L) status text for cells without a result
+    missing: list[RunConfig]      # configurations never trained (or failed / cancelled)
+    active: bool                  # some cell is queued or running
+
+
+def sweep_grid(base: RunConfig, ks: list[int], lrs: list[float], metric: str) -> SweepGrid:
+    """Look every cell of the sweep up in the run cache (no training happens here)."""
+    shape = (len(ks), len(lrs))
+    values = np.full(shape, np.nan)
+    keys = np.empty(shape, dtype=object)
+    notes = np.full(shape, t("training.plot.missing"), dtype=object)
+    missing: list[RunConfig] = []
+    active = False
+    for i, k in enumerate(ks):
+        for j, lr in enumerate(lrs):
+            config = base.replace(k=k, lr_d=lr, lr_g=lr)
+            keys[i, j] = config.key()
+            summary = store().summary(keys[i, j])
+            status = summary.status if summary else None
+            if status in ("done", "diverged"):
+                values[i, j] = summary.metrics.get(metric, summary.latest.get(metric, np.nan))
+            if status is not None:
+                notes[i, j] = t(f"training.status.{status}")
+            if status in ACTIVE_STATUSES:
+                active = True
+            elif status not in ("done", "diverged"):
+                missing.append(config)
+    return SweepGrid(values, keys, notes, missing, active)
