@@ -135,8 +135,8 @@ class RunConfig:
         _float_range("label_smoothing", self.label_smoothing, 0.0, 0.5, high_open=True)
         _float_range("leaky_slope", self.leaky_slope, 0.0, 1.0)
         _float_range("ema_decay", self.ema_decay, 0.0, 1.0, high_open=True)
-        if self.conditional and self.is_toy:
-            raise ConfigError("A conditional GAN needs class labels: use it with mnist, not a toy target.")
+        if self.conditional and self.target != "mnist":
+            raise ConfigError("A conditional GAN needs class labels: use it with mnist (toy targets and faces have none).")
         if self.arch == "dcgan" and self.is_toy:
             raise ConfigError("The convolutional (dcgan) architecture is for images; toy targets use mlp.")
         if self.pack > 1 and self.batch_size % self.pack:
@@ -190,8 +190,12 @@ def _coerce(type_name: Any, name: str, value: Any) -> Any:
 # ---- presets -------------------------------------------------------------------------
 
 PRESETS: dict[str, RunConfig] = {
+    # Adam without momentum (beta1 = 0, beta2 = 0.9) damps the players' circling, and an EMA
+    # of the generator averages out what circling remains: JSD ~1e-3 nats where the same run
+    # with beta1 = 0.5 and no EMA ends between 0.01 and 0.1.
     "gauss1d": RunConfig(preset="gauss1d", target="gauss1d", latent_dim=1, hidden_dim=32,
-                         iterations=1500, batch_size=256, lr_d=1e-3, lr_g=1e-3, snapshot_every=50),
+                         iterations=3000, batch_size=512, lr_d=1e-3, lr_g=1e-3, beta1=0.0, beta2=0.9,
+                         ema_decay=0.999, snapshot_every=100),
     "bimodal1d": RunConfig(preset="bimodal1d", target="bimodal1d", latent_dim=2, hidden_dim=64,
                            iterations=3000, batch_size=256, lr_d=1e-3, lr_g=1e-3, snapshot_every=100),
     "ring2d": RunConfig(preset="ring2d", target="ring2d", latent_dim=8, hidden_dim=128, hidden_layers=3,

@@ -145,11 +145,6 @@ class RunDir:
                 keys.append(match.group(2))
         return keys
 
-    def queue_position(self, key: str) -> int | None:
-        """1 for the next run to start, 2 for the one after...; None when not waiting."""
-        waiting = self.waiting()
-        return waiting.index(key) + 1 if key in waiting else None
-
     # ---- flags ---------------------------------------------------------------------
 
     def request_cancel(self, key: str) -> None:

@@ -347,7 +347,7 @@ def save_classifier(path: str | Path, classifier: Classifier) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     with h5py.File(partial, "w") as f:
-        f.attrs.update(kind=CLASSIFIER_KIND, format=CLASSIFIER_FORMAT, **classifier.info)
+        f.attrs.update({**classifier.info, "kind": CLASSIFIER_KIND, "format": CLASSIFIER_FORMAT})
         weights = f.create_group("weights")
         for name, tensor in classifier.model.state_dict().items():
             weights.create_dataset(name, data=tensor.detach().cpu().numpy())

@@ -18,6 +18,7 @@ complete file or the new one. Weights are numeric arrays only: nothing is unpick
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -46,6 +47,7 @@ SERIES_COLUMNS = ("iteration", "loss_d", "loss_g", "d_real", "d_fake", "seconds"
 # A run keeps at most this many snapshots: past it every other older one is dropped, so a
 # long run with frequent snapshots still spans its whole history in a bounded file.
 MAX_SNAPSHOTS = 200
+_image_names = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -128,42 +130,56 @@ class RunRecord:
 def write_run_file(path: Path, record: RunRecord, durable: bool = False, bulk: bool = True) -> None:
     """Atomically replace `path` with `record`.
 
-    `durable` also syncs the data to disk before the rename (for final states, so a power
-    cut cannot leave a finished run's name on an empty file). `bulk=False` leaves out the
-    snapshots and weights: the last resort when the disk is too full for the whole run.
-    Raises OSError (disk full, read-only...) with the old file untouched.
+    The HDF5 file is built in memory and written with plain `os.write`: HDF5 writing to a
+    full disk fails inside its own cleanup (and can crash the process), while a plain
+    write fails with a clean OSError. `durable` also syncs the data to disk before the
+    rename (for final states, so a power cut cannot leave a finished run's name on an empty
+    file). `bulk=False` leaves out the snapshots and weights: the last resort when the disk
+    is too full for the whole run. Raises OSError (disk full, read-only...) with the old
+    file untouched.
     """
+    image = _file_image(record, bulk)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
-        with h5py.File(tmp, "w") as handle:
-            handle.attrs["format"] = FORMAT
-            handle.attrs["format_version"] = FORMAT_VERSION
-            handle.attrs["summary"] = record.summary_json()
-            _write_table(handle.create_group("series"), record.log_rows)
-            _write_table(handle.create_group("metrics"), record.metric_rows)
-            snapshots = handle.create_group("snapshots")
-            weights = handle.create_group("weights")
-            if bulk:
-                for index, (iteration, arrays) in enumerate(record.snapshots):
-                    group = snapshots.create_group(f"{index:06d}")
-                    group.attrs["iteration"] = iteration
-                    for name, value in arrays.items():
-                        group.create_dataset(name, data=value)
-                for net, state in record.weights.items():
-                    group = weights.create_group(net)
-                    for name, value in state.items():
-                        group.create_dataset(name, data=value)
-        if durable:
-            fd = os.open(tmp, os.O_RDONLY)
-            try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(image)
+            while view:
+                view = view[os.write(fd, view):]
+            if durable:
                 os.fsync(fd)
-            finally:
-                os.close(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _file_image(record: RunRecord, bulk: bool) -> bytes:
+    """The bytes of the HDF5 file holding `record` (HDF5's in-memory "core" driver)."""
+    name = f"gan-explorer-{os.getpid()}-{next(_image_names)}.h5"    # never touches the disk
+    with h5py.File(name, "w", driver="core", backing_store=False) as handle:
+        handle.attrs["format"] = FORMAT
+        handle.attrs["format_version"] = FORMAT_VERSION
+        handle.attrs["summary"] = record.summary_json()
+        _write_table(handle.create_group("series"), record.log_rows)
+        _write_table(handle.create_group("metrics"), record.metric_rows)
+        snapshots = handle.create_group("snapshots")
+        weights = handle.create_group("weights")
+        if bulk:
+            for index, (iteration, arrays) in enumerate(record.snapshots):
+                group = snapshots.create_group(f"{index:06d}")
+                group.attrs["iteration"] = iteration
+                for array_name, value in arrays.items():
+                    group.create_dataset(array_name, data=value)
+            for net, state in record.weights.items():
+                group = weights.create_group(net)
+                for array_name, value in state.items():
+                    group.create_dataset(array_name, data=value)
+        handle.flush()
+        return handle.id.get_file_image()
 
 
 def _write_table(group: h5py.Group, rows: list[dict[str, float]]) -> None:

@@ -96,11 +96,13 @@ class Runner:
             if self.dir.is_live(key):
                 # Its lock is held but its file is not written yet: a launcher is mid-spawn.
                 return Launch(key, "attached", "queued")
-            waiting = len(self.dir.waiting())
-            starts_now = waiting == 0 and self.dir.busy_slots(self.max_workers) < self.max_workers
-            if not starts_now and waiting >= self.max_queue:
+            # Runs just launched into free slots are still in line for a moment: only those
+            # beyond the free slots will really wait.
+            waiting = len(self.dir.waiting()) - self._free_slots()
+            if waiting >= self.max_queue:
                 raise QueueFullError(f"The training queue is full ({waiting} runs waiting for "
                                      f"{self.max_workers} worker(s)); try again in a few minutes.")
+            starts_now = waiting < 0
             self._spawn(config, key, device)
         return Launch(key, "started" if starts_now else "queued", "queued")
 
@@ -153,6 +155,9 @@ class Runner:
         with self._children_lock:
             self._children.append(child)
 
+    def _free_slots(self) -> int:
+        return self.max_workers - self.dir.busy_slots(self.max_workers)
+
     def _reap(self) -> None:
         """Collect exit statuses of finished workers this runner started (no zombies)."""
         with self._children_lock:
@@ -170,7 +175,11 @@ class Runner:
         eta = None
         if summary.status == "running" and summary.iteration > 0 and math.isfinite(elapsed):
             eta = elapsed / summary.iteration * (summary.total - summary.iteration)
-        position = self.dir.queue_position(key) if summary.status == "queued" else None
+        position = None
+        if summary.status == "queued":
+            waiting = self.dir.waiting()
+            if key in waiting:
+                position = max(1, waiting.index(key) + 1 - self._free_slots())
         return Progress(key=key, status=summary.status, iteration=summary.iteration, total=summary.total,
                         fraction=fraction, eta_seconds=eta, latest=summary.latest,
                         snapshot_count=summary.snapshot_count, queue_position=position,

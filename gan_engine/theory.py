@@ -35,7 +35,10 @@ DEFAULT_GRID_POINTS = 5001
 # A density narrower than this many grid steps is widened (see `density_on_grid`).
 MIN_POINTS_PER_SCALE = 4.0
 # D* is undefined where p_data + p_g falls below this fraction of its peak.
-VANISH_REL_TOL = 1e-10
+VANISH_REL_TOL = 1e-12
+# The float64 probabilities nearest to 0 and 1 (the smallest subnormal and 1 − 2⁻⁵³).
+_SMALLEST_PROBABILITY = float(np.nextafter(0.0, 1.0))
+_LARGEST_PROBABILITY = float(np.nextafter(1.0, 0.0))
 
 
 def default_grid(points: int = DEFAULT_GRID_POINTS) -> np.ndarray:
@@ -169,8 +172,12 @@ def value_function(d: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, x: np.nda
     """V(D,G) = ∫ p_data log D + p_g log(1 − D) dx, in nats; D (N,) probabilities on the grid x (N,).
 
     NaN entries of `d` mark points where D is undefined (as `optimal_discriminator` gives
-    where both densities vanish); they contribute nothing. A D of exactly 0 on real data
-    (or 1 on generated data) gives -inf, the true value. Densities are normalised first.
+    where both densities vanish); they contribute nothing. A D of exactly 0 or 1 is read as
+    the nearest float64 probability inside (0, 1): D* rounds to 1 wherever p_g is below
+    2⁻⁵³·p_data, and reading that as certainty would make V = -inf for a value that is
+    in truth finite (the error of the rounding is below 1e-13 there). For discriminators more
+    confident than float64 probabilities can say, use `value_function_logit`.
+    Densities are normalised first.
     """
     x = _grid(x)
     weights = trapezoid_weights(x)
@@ -183,8 +190,8 @@ def value_function(d: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, x: np.nda
     if np.any((d[~undefined] < 0.0) | (d[~undefined] > 1.0)):
         raise ConfigError("D must hold probabilities in [0, 1] (or NaN where undefined).")
     p, q = np.where(undefined, 0.0, p), np.where(undefined, 0.0, q)
-    d = np.where(undefined, 0.5, d)
-    return _value(_log(d), _log(1.0 - d), p, q, weights)
+    d = np.clip(np.where(undefined, 0.5, d), _SMALLEST_PROBABILITY, _LARGEST_PROBABILITY)
+    return _value(np.log(d), np.log1p(-d), p, q, weights)
 
 
 def value_function_logit(logit: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, x: np.ndarray) -> float:
@@ -227,7 +234,10 @@ def pointwise_value(y: np.ndarray, p_data_at_x: float, p_g_at_x: float) -> np.nd
 
 def _jsd_rows(p: np.ndarray, q: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """JSD along the last axis of unit-mass densities p, q (..., N); nats, clipped to [0, ln 2]."""
-    log_m = _log(0.5 * (p + q))
+    # Halving p + q is exact (so JSD(p, p) is exactly 0) unless it underflows to 0 for a
+    # subnormal p + q; there log m is log(p + q) − log 2 instead of -inf.
+    half = 0.5 * (p + q)
+    log_m = np.where(half > 0.0, _log(half), _log(p + q) - LOG2)
     terms = 0.5 * (_xlog_ratio(p, _log(p), log_m) + _xlog_ratio(q, _log(q), log_m))
     # The grid sums are a JSD of discrete distributions, so the bounds hold up to rounding.
     return np.clip(terms @ weights, 0.0, LOG2)
@@ -321,8 +331,8 @@ class GeneratorLossCurves:
     grad_nonsaturating: np.ndarray   # ∂ nonsaturating / ∂ l = D − 1
 
 
-# Below this D(G(z)) the minimax generator gets less than a tenth of the logit gradient the
-# non-saturating loss gives (|−D| < 0.1 against |D − 1| > 0.9): "a confident discriminator".
+# Below this D(G(z)) ("a confident discriminator") the minimax loss's logit gradient is
+# under 0.1 in size (|−D| < 0.1) while the non-saturating one is over 0.9 (|D − 1| > 0.9).
 MINIMAX_FLAT_BELOW = 0.1
 
 
@@ -577,7 +587,7 @@ def _standard_normal_quantile(u: np.ndarray) -> np.ndarray:
 
 
 def figure1_run(data_mu: float = 1.0, data_sigma: float = 0.5, start_mu: float = -0.4,
-                start_sigma: float = 0.9, rounds: int = 30, learning_rate: float = 0.1,
+                start_sigma: float = 0.9, rounds: int = 30, learning_rate: float = 0.15,
                 lines: int = 15, x_range: tuple[float, float] = (-3.0, 4.0), points: int = 701) -> Figure1Run:
     """Recreate Figure 1: a 1-D generator G(z) = mu + sigma·Φ⁻¹(z), z ~ U(0, 1), trained against D*.
 

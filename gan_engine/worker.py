@@ -101,6 +101,9 @@ def _run(run_dir: RunDir, key: str, device: str, cache_bytes: int | None, stop: 
         writer.final()
         run_dir.clear_cancel(key)
         return 0
+    # Say "running" before the slow torch import, so the page stops showing a queue place.
+    record.status, record.started = "running", time.time()
+    writer.flush(force=True)
     _train(record, writer, run_dir, key, device, stop)
     saved = writer.final()
     run_dir.clear_cancel(key)
@@ -117,16 +120,18 @@ def _train(record: Any, writer: "_RunWriter", run_dir: RunDir, key: str, device:
     """Train `record.config`, filling `record`; every outcome ends in a final status."""
     from gan_engine.runfile import state_arrays
 
-    record.status, record.started = "running", time.time()
     try:
         from gan_engine.training import resolve_device, train
 
         record.device = str(resolve_device(device))
         writer.flush(force=True)
+        # train() only calls the four TrainingCallbacks methods, which _StoreCallbacks has;
+        # not subclassing keeps this module importable without torch.
         callbacks = _StoreCallbacks(writer, run_dir, key, stop)
         result = train(record.config, device=device, callbacks=callbacks)
         record.status, record.message = result.status, result.message
         record.device, record.seconds = result.device, result.seconds
+        record.iteration = max(record.iteration, result.iterations)   # a divergence may end between logs
         record.metrics = {**record.metrics, **{name: float(v) for name, v in result.metrics.items()}}
         record.weights = {"generator": state_arrays(result.generator),
                           "discriminator": state_arrays(result.discriminator)}

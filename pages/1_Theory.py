@@ -11,6 +11,7 @@ translation table.
 import math
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from gan_engine import theory
@@ -55,8 +56,10 @@ def init_state() -> None:
 
 def distribution_controls(role: str) -> tuple[tuple[str, object], ...]:
     """Family picker and sliders for p_data or p_g; returns the parameter set as a hashable tuple."""
-    family = st.selectbox(t("theory.family"), list(theory.FAMILIES), key=f"theory_{role}_family",
-                          format_func=lambda name: t(f"theory.family.{name}"))
+    # Labels are looked up here, not inside format_func, which may run outside the script run.
+    family_names = {name: t(f"theory.family.{name}") for name in theory.FAMILIES}
+    family = st.selectbox(t("theory.family"), list(family_names), key=f"theory_{role}_family",
+                          format_func=family_names.get)
     st.latex(("p_{data}" if role == "data" else "p_g") + "(x) = " + FAMILY_LATEX[family])
     params = theory.FAMILIES[family]
     if family == "mixture":
@@ -90,6 +93,22 @@ def fixed_results() -> tuple[theory.GeneratorLossCurves, theory.Figure1Run]:
     return theory.generator_loss_curves(np.linspace(0.001, 0.999, 500)), theory.figure1_run()
 
 
+@st.cache_resource(show_spinner=False, max_entries=128)
+def static_figure(name: str, labels: tuple[tuple[str, str], ...], stage: int = 0) -> go.Figure:
+    """A figure no distribution slider changes ("losses", "panels" or "frame" at `stage`).
+
+    Built once per language (and stage) and shared read-only: st.plotly_chart copies a figure
+    before serialising it, and building these three costs ~40 ms, more than all the maths.
+    """
+    losses, fig1 = fixed_results()
+    text = dict(labels)
+    if name == "losses":
+        return plots.generator_loss_figure(losses, theory.MINIMAX_FLAT_BELOW, text)
+    if name == "panels":
+        return plots.figure1_panels(fig1, text)
+    return plots.figure1_frame(fig1, stage, text)
+
+
 def explain(section: str, *formulas: str) -> None:
     """A section's heading, its formulas and its two-line explanation."""
     st.subheader(t(f"theory.{section}.title"))
@@ -102,11 +121,13 @@ init_state()
 st.title(t("theory.title"))
 st.write(t("theory.intro"))
 labels = {key: t(f"theory.plot.{key}") for key in plots.TEXT_KEYS}
+label_items = tuple(labels.items())
 
 # ---- (1) the two distributions ----------------------------------------------------------------
 explain("s1")
-st.selectbox(t("theory.preset"), list(theory.PRESETS), key="theory_preset", on_change=apply_preset,
-             format_func=lambda name: t(f"theory.preset.{name}"))
+preset_names = {name: t(f"theory.preset.{name}") for name in theory.PRESETS}
+st.selectbox(t("theory.preset"), list(preset_names), key="theory_preset", on_change=apply_preset,
+             format_func=preset_names.get)
 specs = {}
 for role, column in zip(ROLES, st.columns(2, gap="large")):
     with column, st.container(border=True):
@@ -115,7 +136,7 @@ for role, column in zip(ROLES, st.columns(2, gap="large")):
 
 try:
     result, sweep, notes = comparison(specs["data"], specs["g"])
-    losses, fig1 = fixed_results()
+    fig1 = fixed_results()[1]
 except GanExplorerError as exc:
     st.error(t("theory.error", detail=str(exc)))
     st.stop()
@@ -185,8 +206,7 @@ st.plotly_chart(plots.shift_sweep_figure(sweep, labels), width="stretch", key="t
 # ---- (6) generator losses -------------------------------------------------------------------------
 explain("s6", r"\text{minimax: } \min_G\ \log\big(1 - D(G(z))\big),\quad \frac{\partial}{\partial l} = -D"
               r"\qquad\quad \text{non-saturating: } \min_G\ -\log D(G(z)),\quad \frac{\partial}{\partial l} = D - 1")
-st.plotly_chart(plots.generator_loss_figure(losses, theory.MINIMAX_FLAT_BELOW, labels), width="stretch",
-                key="theory_fig_losses")
+st.plotly_chart(static_figure("losses", label_items), width="stretch", key="theory_fig_losses")
 
 # ---- (7) equilibrium references -------------------------------------------------------------------
 explain("s7", r"p_g = p_{data} \;\Rightarrow\; D^* = \tfrac12,\quad V(D^*,G) = -\log 4,\quad "
@@ -198,7 +218,7 @@ st.table({t("theory.eq.quantity"): [t("theory.eq.d"), t("theory.eq.value"), t("t
 
 # ---- (8) Figure 1 of Goodfellow et al. (2014) ---------------------------------------------------
 explain("s8")
-st.plotly_chart(plots.figure1_panels(fig1, labels), width="stretch", key="theory_fig1_panels")
+st.plotly_chart(static_figure("panels", label_items), width="stretch", key="theory_fig1_panels")
 frame_names = {i: (f"({f.panel})" if f.panel else t("theory.fig1.round", rounds=f.rounds))
                for i, f in enumerate(fig1.frames)}
 stage = st.select_slider(t("theory.fig1.stage"), options=list(frame_names), format_func=frame_names.get,
@@ -206,4 +226,4 @@ stage = st.select_slider(t("theory.fig1.stage"), options=list(frame_names), form
 frame = fig1.frames[stage]
 st.caption(t("theory.fig1.state", mu=f"{frame.mu:.3f}", sigma=f"{frame.sigma:.3f}",
              d_min=f"{np.min(frame.d):.3f}", d_max=f"{np.max(frame.d):.3f}"))
-st.plotly_chart(plots.figure1_frame(fig1, stage, labels), width="stretch", key="theory_fig1_frame")
+st.plotly_chart(static_figure("frame", label_items, stage), width="stretch", key="theory_fig1_frame")

@@ -39,7 +39,7 @@ with st.sidebar:
                     key="train_iterations", help=t("training.iterations_help"), **bound)
     st.selectbox(t("training.loss"), LOSSES, index=LOSSES.index(base.loss), key="train_loss",
                  help=t("training.loss_help"), **bound)
-    st.slider(t("training.smoothing"), *view.SMOOTHING_RANGE, value=base.label_smoothing, step=0.05,
+    st.slider(t("training.smoothing"), *view.SMOOTHING_RANGE, value=base.label_smoothing, step=view.SMOOTHING_STEP,
               key="train_smoothing", help=t("training.smoothing_help"), **bound)
     st.selectbox(t("training.optimizer"), OPTIMIZERS, index=OPTIMIZERS.index(base.optimizer),
                  key="train_optimizer", **bound)
@@ -69,13 +69,27 @@ def launch(run_config) -> None:
 
 
 def open_run(key: str) -> None:
-    """Show a cached run on the Train tab, with the settings widgets set to its configuration."""
+    """Show a cached run on the Train view, with the settings widgets set to its configuration."""
     summary = view.store().summary(key)
     if summary is not None:
         view.widgets_from_config(summary.config)
     st.session_state["train_active_key"] = key
     st.session_state["train_outcome"] = "opened"
     st.session_state["train_view"] = "train"
+
+
+def open_chosen(state_key: str) -> None:
+    """Open the run chosen in the selectbox `state_key` (read at click time, not at render time)."""
+    open_run(st.session_state[state_key])
+
+
+def launch_cells(cells) -> None:
+    """Launch the sweep's missing cells; a full queue stops the loop with its message."""
+    try:
+        for cell in cells:
+            view.runner().launch(cell.validate())
+    except GanExplorerError as exc:
+        st.session_state["train_launch_error"] = str(exc)
 
 
 @st.fragment(run_every=view.POLL_SECONDS)
@@ -90,6 +104,8 @@ def live_run(key: str, run_config) -> None:
         st.rerun()  # the whole page then shows the finished run, without this timer
     if progress.status == "queued":
         st.info(t("training.queued", position=progress.queue_position or "…"))
+    elif progress.iteration == 0:
+        st.progress(0.0, text=t("training.starting", total=progress.total))
     else:
         st.progress(progress.fraction, text=t("training.progress", iteration=progress.iteration,
                                               total=progress.total, eta=view.format_seconds(progress.eta_seconds),
@@ -105,8 +121,7 @@ def finished_run(summary) -> None:
     if summary.status != "done":
         notify = {"diverged": st.warning, "failed": st.error}.get(summary.status, st.info)
         notify(t(f"training.outcome.{summary.status}", message=summary.message or "—"))
-    seconds = (summary.finished or 0) - (summary.started or summary.finished or 0)
-    st.caption(t("training.trained_on", device=summary.device or "?", seconds=view.format_seconds(seconds),
+    st.caption(t("training.trained_on", device=summary.device or "?", seconds=view.format_seconds(summary.seconds),
                  iteration=summary.iteration, total=summary.total))
     if summary.metrics:
         for column, (name, value) in zip(st.columns(len(summary.metrics)), summary.metrics.items()):
@@ -122,8 +137,6 @@ def finished_run(summary) -> None:
 
 
 if section == "train":
-    device = view.machine_device()
-    st.caption(t("training.device_cpu") if device == "cpu" else t("training.device_gpu", device=device))
     st.button(t("training.train"), type="primary", key="train_launch", disabled=config is None,
               on_click=launch, args=(config,))
     if error := st.session_state.pop("train_launch_error", None):
@@ -136,6 +149,9 @@ if section == "train":
         live_run(active_key, summary.config)
     elif summary is not None:
         finished_run(summary)
+    # Last, because the first call in a server process loads torch to find out.
+    device = view.machine_device()
+    st.caption(t("training.device_cpu") if device == "cpu" else t("training.device_gpu", device=device))
 
 elif section == "compare":
     runs = view.store().list_runs()
@@ -178,17 +194,15 @@ elif section == "sweep" and config is not None:
                                          grid.keys, t(f"training.plot.{metric}"), grid.notes, view.plot_labels())
         st.plotly_chart(figure, width="stretch", key="train_sweep_chart", on_select=sweep_clicked,
                         selection_mode="points")
-        if grid.missing and st.button(t("training.sweep_launch", count=len(grid.missing)), key="train_sweep_launch"):
-            try:
-                for cell in grid.missing:
-                    view.runner().launch(cell.validate())
-            except GanExplorerError as exc:
-                st.warning(str(exc))
-            st.rerun(scope="fragment")
+        if grid.missing:
+            st.button(t("training.sweep_launch", count=len(grid.missing)), key="train_sweep_launch",
+                      on_click=launch_cells, args=(grid.missing,))
+        if error := st.session_state.pop("train_launch_error", None):
+            st.warning(error)
         trained = [key for key, value in zip(grid.keys.ravel(), grid.values.ravel()) if value == value]
         if trained:
-            cell = st.selectbox(t("training.sweep_open"), trained, key="train_sweep_cell")
-            st.button(t("training.open"), key="train_sweep_open", on_click=open_run, args=(cell,))
+            st.selectbox(t("training.sweep_open"), trained, key="train_sweep_cell")
+            st.button(t("training.open"), key="train_sweep_open", on_click=open_chosen, args=("train_sweep_cell",))
 
     def sweep_clicked() -> None:
         points = st.session_state["train_sweep_chart"].selection.points
@@ -202,7 +216,7 @@ elif section == "library":
     runs = view.store().list_runs()
     query = st.text_input(t("training.library_filter"), key="train_library_filter")
     if not runs.empty and query:
-        text = runs.astype(str).agg(" ".join, axis=1)
+        text = runs.map(str).agg(" ".join, axis=1)
         runs = runs[text.str.contains(query, case=False, regex=False)]
     if runs.empty:
         st.info(t("training.library_empty"))
@@ -211,7 +225,7 @@ elif section == "library":
         labels = {row["key"]: view.run_label(row) for _, row in runs.iterrows()}
         key = st.selectbox(t("training.library_run"), list(labels), format_func=labels.get, key="train_library_run")
         left, middle, right = st.columns(3)
-        left.button(t("training.open"), key="train_library_open", on_click=open_run, args=(key,))
+        left.button(t("training.open"), key="train_library_open", on_click=open_chosen, args=("train_library_run",))
         if middle.button(t("training.delete"), key="train_library_delete"):
             try:
                 view.store().delete(key)

@@ -12,12 +12,15 @@ import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan_engine.config import PRESETS
+from gan_engine.runfile import RunRecord, write_run_file
 from gan_engine.store import RunStore
 from ui import training_view as view
+from ui.i18n import LANG_STATE_KEY, LANGUAGES
 from ui.strings import training as strings
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "2_Training.py")
@@ -34,6 +37,18 @@ def runs_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture(scope="module")
+def shared_runs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One runs directory for the training tests, so a run trained by one is cached for the next."""
+    return tmp_path_factory.mktemp("training-page-runs")
+
+
+@pytest.fixture()
+def trained_runs_dir(shared_runs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GAN_EXPLORER_RUNS", str(shared_runs_dir))
+    return shared_runs_dir
+
+
 def page(query: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.query_params.update(query or {})
@@ -42,6 +57,17 @@ def page(query: dict[str, str] | None = None) -> AppTest:
 
 def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
+
+
+def snapshot_1d() -> dict[str, np.ndarray]:
+    """A 1-D snapshot shaped as docs/CONTRACTS.md describes."""
+    x = np.linspace(-2, 6, 200, dtype=np.float32)
+    p_data = np.exp(-0.5 * ((x - 2) / 0.5) ** 2) / (0.5 * np.sqrt(2 * np.pi))
+    p_g = np.exp(-0.5 * x ** 2) / np.sqrt(2 * np.pi)
+    z = np.linspace(-3, 3, 50, dtype=np.float32)
+    return {"x": x, "p_data": p_data.astype(np.float32), "p_g": p_g.astype(np.float32),
+            "d": np.full_like(x, 0.5), "d_star": (p_data / (p_data + p_g)).astype(np.float32),
+            "z": z, "g_z": z.copy()}
 
 
 def charts(at: AppTest) -> list:
@@ -59,7 +85,7 @@ def wait_until_finished(at: AppTest) -> list[str]:
         no_exception(at)
         seen += [bar.proto.text for bar in at.get("progress")]
         assert time.monotonic() < deadline, f"the run did not finish in {WAIT_SECONDS} s"
-        time.sleep(0.5)
+        time.sleep(1.0)
         at.run()
     no_exception(at)
     return seen
@@ -76,7 +102,8 @@ def test_every_preset_renders_its_controls_with_its_defaults(runs_dir: Path) -> 
     no_exception(at)
     assert at.selectbox(key="train_preset").value == "gauss1d"
     at.slider(key="train_k").set_value(7).run()          # switching preset must reset this
-    for name in view.preset_names():
+    names = view.preset_names()
+    for name in [*names[1:], names[0]]:                 # each one a change of preset
         at.selectbox(key="train_preset").set_value(name).run()
         no_exception(at)
         defaults = PRESETS[name]
@@ -188,18 +215,24 @@ def test_an_impossible_setting_is_explained_and_not_launched(runs_dir: Path) -> 
 
 # ---- training ---------------------------------------------------------------------------
 
-def test_a_tiny_run_trains_shows_charts_and_is_then_served_from_cache(runs_dir: Path) -> None:
+def test_a_tiny_run_trains_shows_charts_and_is_then_served_from_cache(trained_runs_dir: Path) -> None:
+    runs_dir = trained_runs_dir
     at = page(TINY)
     at.button(key="train_launch").click().run()
     no_exception(at)
     key = at.session_state["train_active_key"]
-    wait_until_finished(at)
+    assert at.session_state["train_outcome"] in ("started", "queued")
+    assert "train_cancel" in keys(at)                  # the live view: progress or place in queue
+    seen = wait_until_finished(at)
+    progress = re.compile(r"Iteration \d+ of 30 · about .+ left · on \w+|Starting: .* 30 iterations…")
+    assert all(progress.fullmatch(text) for text in seen), seen
     store = RunStore(runs_dir)
     assert store.summary(key).status == "done"
     assert len(charts(at)) >= 3                        # losses, D outputs, Figure 1 (+ JSD)
     assert not at.success                              # trained now, not from the cache
-    assert any("30 of 30" in c.value for c in at.caption)
+    assert any("iteration 30 of 30" in c.value for c in at.caption)
     assert [m.label for m in at.metric] == ["JSD (nats)"]
+    assert at.dataframe and at.dataframe[0].value["method"].tolist() == ["this run", "goal"]
 
     # A second visitor asks for the same configuration: served at once, no worker started.
     run_file = store.run_path(key)
@@ -209,61 +242,110 @@ def test_a_tiny_run_trains_shows_charts_and_is_then_served_from_cache(runs_dir: 
     no_exception(again)
     assert again.session_state["train_outcome"] == "cached"
     assert strings.EN["training.from_cache"] in [s.value for s in again.success]
-    assert len(charts(again)) >= 3 and not again.get("progress")
+    assert len(charts(again)) >= 3 and not again.get("progress") and "train_cancel" not in keys(again)
     assert run_file.stat().st_mtime_ns == before
     assert sorted(p.name for p in runs_dir.glob("*.h5")) == [f"{key}.h5"]
 
 
-def test_compare_sweep_and_library_work_on_cached_runs(runs_dir: Path) -> None:
-    at = page(TINY)
-    keys_trained = []
-    for k in (1, 2):
-        at.slider(key="train_k").set_value(k).run()
-        at.button(key="train_launch").click().run()
-        keys_trained.append(at.session_state["train_active_key"])
+def test_a_second_run_waits_its_turn_and_both_can_be_cancelled(trained_runs_dir: Path) -> None:
+    longer = {**TINY, "train_iterations": "3000"}
+    first = page({**longer, "train_seed": "11"})
+    first.button(key="train_launch").click().run()
+    second = page({**longer, "train_seed": "12"})
+    second.button(key="train_launch").click().run()
+    no_exception(second)
+    assert second.session_state["train_outcome"] == "queued"
+    assert strings.EN["training.queued"].format(position=1) in [i.value for i in second.info]
+    for at in (second, first):
+        at.button(key="train_cancel").click().run()
         wait_until_finished(at)
+        assert strings.EN["training.outcome.cancelled"] in [i.value for i in at.info]
+        assert RunStore(trained_runs_dir).summary(at.session_state["train_active_key"]).status == "cancelled"
 
-    at.segmented_control(key="train_view").set_value("compare").run()
-    no_exception(at)
-    at.multiselect(key="train_compare_runs").set_value(keys_trained).run()
-    compare = charts(at)
-    assert len(compare) == 1
 
-    # Sweep over k in {1, 2, 3} at lr 1e-3: two cells cached, one to launch, then all three.
+def test_diverged_and_failed_runs_say_so_and_keep_their_partial_curves(trained_runs_dir: Path) -> None:
+    store = RunStore(trained_runs_dir)
+    diverged = PRESETS["gauss1d"].replace(seed=101, iterations=100, lr_d=0.1, lr_g=0.1)
+    record = RunRecord(key=diverged.key(), config=diverged, status="diverged", device="cpu", total=100,
+                       message="the losses became NaN at iteration 40.", started=1.0, finished=2.0)
+    for iteration in range(10, 50, 10):
+        record.add_log(iteration, 100, {"loss_d": 1.3, "loss_g": 0.7, "d_real": 0.6, "d_fake": 0.4,
+                                        "seconds": iteration / 100})
+    record.add_metrics(40, {"jsd": 0.3})
+    record.add_snapshot(40, snapshot_1d())
+    write_run_file(store.run_path(record.key), record)
+    failed = PRESETS["mnist-gan"].replace(seed=102)
+    write_run_file(store.run_path(failed.key()),
+                   RunRecord(key=failed.key(), config=failed, status="failed", total=failed.iterations,
+                             message="No MNIST files were found in /data; put them there."))
+
+    at = page()
+    at.segmented_control(key="train_view").set_value("library").run()
+    for key, notice in ((record.key, "warning"), (failed.key(), "error")):
+        at.text_input(key="train_library_filter").input(key).run()
+        at.button(key="train_library_open").click().run()
+        no_exception(at)
+        assert at.session_state["train_active_key"] == key
+        texts = [element.value for element in getattr(at, notice)]
+        if notice == "warning":
+            assert any(t.startswith("Diverged: the losses became NaN at iteration 40.") for t in texts), texts
+            assert len(charts(at)) == 4                # losses, D outputs, Figure 1, JSD up to divergence
+        else:
+            assert "The run failed: No MNIST files were found in /data; put them there." in texts
+            assert strings.EN["training.no_data_yet"] in [i.value for i in at.info] and not charts(at)
+        assert at.selectbox(key="train_preset").value == store.summary(key).config.preset
+        at.segmented_control(key="train_view").set_value("library").run()
+
+
+def test_sweep_compare_and_library_work_on_cached_runs(trained_runs_dir: Path) -> None:
+    runs_dir = trained_runs_dir
+    at = page(TINY)
+    at.button(key="train_launch").click().run()       # cached when the test above ran first
+    first = at.session_state["train_active_key"]
+    wait_until_finished(at)
+
+    # Sweep over k in {1, 2} at lr 1e-3: the k = 1 cell is that run, k = 2 is launched here.
     at.segmented_control(key="train_view").set_value("sweep").run()
-    at.multiselect(key="train_sweep_k").set_value([1, 2, 3])
+    at.multiselect(key="train_sweep_k").set_value([1, 2])
     at.multiselect(key="train_sweep_lr").set_value([1e-3]).run()
     no_exception(at)
     assert len(charts(at)) == 1
+    assert at.selectbox(key="train_sweep_cell").options == [first]
     assert at.button(key="train_sweep_launch").label == strings.EN["training.sweep_launch"].format(count=1)
     at.button(key="train_sweep_launch").click().run()
     deadline = time.monotonic() + WAIT_SECONDS
-    while "train_sweep_launch" in keys(at) or len(at.selectbox(key="train_sweep_cell").options) < 3:
+    while "train_sweep_launch" in keys(at) or len(at.selectbox(key="train_sweep_cell").options) < 2:
         assert time.monotonic() < deadline, "the missing sweep cell did not train"
-        time.sleep(0.5)
+        no_exception(at)
+        time.sleep(1.0)
         at.run()
+    second = next(k for k in at.selectbox(key="train_sweep_cell").options if k != first)
     # The fallback to clicking a cell: pick one and open it on the Train view.
-    at.selectbox(key="train_sweep_cell").set_value(keys_trained[1])
+    at.selectbox(key="train_sweep_cell").set_value(second)
     at.button(key="train_sweep_open").click().run()
     no_exception(at)
     assert at.segmented_control(key="train_view").value == "train"
-    assert at.session_state["train_active_key"] == keys_trained[1]
+    assert at.session_state["train_active_key"] == second
     assert at.slider(key="train_k").value == 2                    # the settings follow the run
+    assert len(charts(at)) >= 3
+
+    at.segmented_control(key="train_view").set_value("compare").run()
+    at.multiselect(key="train_compare_runs").set_value([first, second]).run()
+    no_exception(at)
+    assert len(charts(at)) == 1
 
     at.segmented_control(key="train_view").set_value("library").run()
-    assert len(at.selectbox(key="train_library_run").options) == 3
-    at.text_input(key="train_library_filter").input(keys_trained[0][:8]).run()
-    assert at.selectbox(key="train_library_run").options == [view.run_label(_row(runs_dir, keys_trained[0]))]
+    labels = at.selectbox(key="train_library_run").options          # "gauss1d · k=1 · ... · <key[:6]>"
+    assert {first[:6], second[:6]} <= {label[-6:] for label in labels}
+    assert len(labels) == len(list(runs_dir.glob("*.h5")))
+    at.text_input(key="train_library_filter").input(first[:8]).run()
+    assert len(at.selectbox(key="train_library_run").options) == 1
+    assert at.selectbox(key="train_library_run").value == first
     assert at.get("download_button")
     at.button(key="train_library_delete").click().run()
     no_exception(at)
-    assert RunStore(runs_dir).summary(keys_trained[0]) is None
+    assert RunStore(runs_dir).summary(first) is None
     assert strings.EN["training.library_empty"] in [i.value for i in at.info]
-
-
-def _row(runs_dir: Path, key: str) -> dict:
-    runs = RunStore(runs_dir).list_runs()
-    return runs[runs["key"] == key].iloc[0].to_dict()
 
 
 # ---- strings ----------------------------------------------------------------------------
@@ -295,3 +377,13 @@ def test_every_string_the_page_asks_for_exists() -> None:
     missing = sorted(k for k in literal | dynamic if k not in strings.EN)
     assert not missing
     assert len(literal) > 40
+
+
+def test_the_page_speaks_chinese_when_the_session_chose_it(runs_dir: Path) -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state[LANG_STATE_KEY] = LANGUAGES["zh"]
+    at.run()
+    no_exception(at)
+    assert at.title[0].value == strings.ZH["training.title"]
+    assert at.slider(key="train_k").label == strings.ZH["training.k"]
+    assert at.button(key="train_launch").label == strings.ZH["training.train"]

@@ -19,7 +19,7 @@ from gan_engine.data import holdout_split, load_mnist
 from gan_engine.errors import ConfigError
 from gan_engine.datasets import MNIST_HOLDOUT_FRACTION, MNIST_SPLIT_SEED
 from gan_engine.sampling import GeneratorSource, LoadedGenerator
-from gan_engine.store import RunStore
+from gan_engine.store import RunStore, default_runs_dir
 
 SHEET_PIXELS = 640      # displayed sheets are enlarged by a whole factor towards this width
 STRIP_PIXELS = 480      # the same for the interpolation strips, shown two side by side
@@ -48,14 +48,14 @@ class Strip:
 
 
 @st.cache_resource(show_spinner=False)
-def run_store() -> RunStore:
-    """One store per process, so its memo of finished runs' summaries is shared."""
-    return RunStore()
+def run_store(root: str) -> RunStore:
+    """One store per runs directory and process, so its memo of finished runs is shared."""
+    return RunStore(root)
 
 
 def sources() -> list[GeneratorSource]:
     """Shipped generators and finished image runs (listing is cheap and must see new runs)."""
-    return sampling.available_generators(run_store())
+    return sampling.available_generators(run_store(str(default_runs_dir())))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

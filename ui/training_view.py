@@ -39,6 +39,7 @@ LATENT_OPTIONS = (1, 2, 4, 8, 16, 32, 64, 100, 128, 256)
 K_RANGE = (1, 20)
 ITERATION_RANGE = (10, 1_000_000)
 SMOOTHING_RANGE = (0.0, 0.3)
+SMOOTHING_STEP = 0.05
 SEED_RANGE = (0, 2**31 - 1)
 FACES_FILE_NAMES = ("faces.h5", "faces.hdf5")
 MAX_URL_VALUE = 40   # characters of a URL value echoed back in a message
@@ -150,11 +151,11 @@ def _nearest_option(options: tuple[float, ...], value: float) -> float:
 
 
 def check_url_value(field: Field, raw: str) -> tuple[Any, str | None]:
-    """The value a hand-edited URL parameter should give `field`, and what was done to it.
+    """The value a hand-edited URL parameter gives `field`, and what had to be done to it.
 
-    Returns (value, outcome): outcome None when `raw` is exactly a valid value (the
-    widget's own URL binding applies it), "clamped" or "rounded" with the value to use
-    instead, or "ignored" (value None) when nothing sensible can be read from it.
+    Returns (value, outcome): outcome None when `raw` means a valid value (however it is
+    spelled: 0.001 is the learning rate 1e-3), "clamped" or "rounded" with the value to
+    use instead, or "ignored" (value None) when nothing sensible can be read from it.
     """
     if field.options is not None and isinstance(field.options[0], str):
         return (raw, None) if raw in field.options else (None, "ignored")
@@ -164,30 +165,24 @@ def check_url_value(field: Field, raw: str) -> tuple[Any, str | None]:
     if field.options is not None:
         low, high = field.options[0], field.options[-1]
         value = _nearest_option(field.options, min(max(number, low), high))
-        shown = format_lr(value) if field.options is LR_OPTIONS else str(value)
         if not low <= number <= high:
             return value, "clamped"
-        return (value, None) if raw == shown else (value, "rounded")
+        return value, None if math.isclose(value, number, rel_tol=1e-9) else "rounded"
     value = min(max(number, field.low), field.high)
     if value != number:
-        outcome = "clamped"
-    elif field.integer and not float(value).is_integer():
-        outcome = "rounded"
-    else:
-        outcome = None
-    value = int(round(value)) if field.integer else round(round(value / 0.05) * 0.05, 2)
-    if outcome is None and not field.integer and not math.isclose(value, number):
-        outcome = "rounded"
-    return value, outcome
+        return (int(round(value)) if field.integer else value), "clamped"
+    rounded = int(round(value)) if field.integer else round(round(value / SMOOTHING_STEP) * SMOOTHING_STEP, 2)
+    return rounded, None if math.isclose(rounded, number, abs_tol=1e-9) else "rounded"
 
 
 def apply_url_parameters() -> list[str]:
-    """On a session's first visit, turn bad URL parameters into usable values and explain.
+    """On a session's first visit, turn the URL's parameters into widget values, and explain.
 
-    Valid values are left to the widgets' own URL binding. Out-of-range or malformed ones
-    (which the binding would silently drop) are clamped or refused here, before the
-    widgets exist, and each gives one message. The raw value is echoed inside a code
-    span, shortened, so nothing in it renders as Markdown or HTML.
+    The widgets' own URL binding silently drops what it cannot use (k = -3, lr = 1e9,
+    0.001 for the option 1e-3); here every readable value is clamped or rounded into the
+    widget's domain and set before the widgets exist, and each change or refusal gives one
+    message. The raw value is echoed inside a code span, shortened, so nothing in it
+    renders as Markdown or HTML.
     """
     if st.session_state.get("train_url_checked"):
         return []
@@ -202,7 +197,7 @@ def apply_url_parameters() -> list[str]:
         if raw is None:
             continue
         value, outcome = check_url_value(field, raw)
-        if outcome in ("clamped", "rounded"):
+        if value is not None:
             st.session_state[field.key] = value
         if outcome is not None:
             notes.append(t(f"training.url.{outcome}", name=field.name, value=_shown(raw),

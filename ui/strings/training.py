@@ -57,6 +57,7 @@ EN = {
     "training.cancel": "Cancel",
     "training.queued": "Waiting for a free worker: place {position} in the queue.",
     "training.progress": "Iteration {iteration} of {total} · about {eta} left · on {device}",
+    "training.starting": "Starting: loading the data and building the networks for {total} iterations…",
     "training.from_cache": (
         "From cache: this exact configuration was trained before, so its results are shown at once."
     ),
@@ -191,6 +192,7 @@ ZH = {
     "training.cancel": "取消",
     "training.queued": "正在等待空闲的训练进程：排在队列第 {position} 位。",
     "training.progress": "第 {iteration} / {total} 次迭代 · 预计还需 {eta} · 设备 {device}",
+    "training.starting": "正在启动：加载数据并构建网络，共 {total} 次迭代……",
     "training.from_cache": "来自缓存：这个配置以前训练过，因此立即显示结果。",
     "training.outcome.diverged": "训练发散：{message} 下面的曲线显示发散之前的过程。",
     "training.outcome.failed": "训练失败：{message}",

@@ -1,0 +1,68 @@
+"""Shared by the runner, CLI and reliability tests: tiny configurations and worker processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+from gan_engine.config import RunConfig, preset
+
+# About a second of training on a busy CPU: 20 generator steps, snapshots at 0, 10 and 20.
+TINY = {"iterations": 20, "batch_size": 32, "snapshot_every": 10, "log_every": 5}
+
+
+def tiny(seed: int = 0, **overrides: object) -> RunConfig:
+    """A gauss1d run small enough for tests; `seed` makes a distinct configuration."""
+    return preset("gauss1d", **{**TINY, "seed": seed, **overrides})
+
+
+def worker_pids(runs: Path, key: str | None = None) -> list[int]:
+    """Live (not zombie) worker processes of runs directory `runs` (and of `key`, if given)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            args = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+            state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        text = [arg.decode(errors="replace") for arg in args]
+        if state != "Z" and "worker" in text and "gan_engine" in text and str(runs) in text \
+                and (key is None or key in text):
+            pids.append(int(entry))
+    return pids
+
+
+def _exited(pid: int) -> bool:
+    """Whether `pid` has let go of its files: gone, or a zombie. A dying process loses its
+    command line before it closes its files, so the command line cannot tell."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def kill(pids: list[int]) -> None:
+    """SIGKILL `pids` and wait until each has exited (so its locks are released)."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + 10
+    while not all(_exited(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+def kill_workers(runs: Path) -> None:
+    """SIGKILL every worker of `runs` (test teardown) and wait until they are gone."""
+    kill(worker_pids(runs))
+
+
+def worker_starts(runs: Path, key: str) -> int:
+    """How many worker processes ever ran for `key` (each logs one 'waiting for' line)."""
+    log = runs / ".logs" / f"{key}.log"
+    return log.read_text().count("waiting for") if log.exists() else 0

@@ -1,0 +1,170 @@
+"""The runner with real worker processes: launch, cache, attach, queue, cancel, limits."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from gan_engine.errors import ConfigError, QueueFullError, RunError
+from gan_engine.limits import Limits
+from gan_engine.runner import Runner
+from gan_engine.store import RunStore
+from runhelpers import kill_workers, tiny, worker_pids, worker_starts
+
+
+@pytest.fixture
+def runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty runs directory whose workers use one thread and are killed at the end."""
+    monkeypatch.setenv("GAN_EXPLORER_THREADS", "1")
+    runs = tmp_path / "runs"
+    yield runs
+    kill_workers(runs)
+
+
+def make_runner(runs: Path, max_workers: int = 1, max_queue: int = 10) -> Runner:
+    return Runner(RunStore(runs), max_workers=max_workers, max_queue=max_queue, limits=Limits.from_env(local=False))
+
+
+def test_launch_trains_in_its_own_session_then_serves_from_cache(runs: Path) -> None:
+    runner = make_runner(runs)
+    config = tiny()
+    started = time.perf_counter()
+    launch = runner.launch(config)
+    assert time.perf_counter() - started < 1.0, "launch must return at once"
+    assert (launch.key, launch.outcome, launch.status) == (config.key(), "started", "queued")
+
+    seen, sessions = [], set()
+    while (progress := runner.progress(launch.key)).status in ("queued", "running"):
+        seen.append((progress.status, progress.iteration))
+        sessions.update(os.getsid(pid) == pid for pid in worker_pids(runs, launch.key))
+        time.sleep(0.05)
+    assert progress.status == "done", progress.message
+    assert sessions == {True}, "the worker leads its own session, so page reruns cannot stop it"
+    assert any(status == "running" and 0 < iteration < 20 for status, iteration in seen), seen
+    assert (progress.iteration, progress.total, progress.fraction, progress.snapshot_count) == (20, 20, 1.0, 3)
+    assert progress.device == "cpu" and progress.queue_position is None
+    assert runner.store.series(launch.key)["iteration"].tolist() == [5, 10, 15, 20]
+    assert len(runner.store.metric_series(launch.key)) == 3
+
+    for again in (runner, make_runner(runs)):       # this server, and a second one
+        started = time.perf_counter()
+        cached = again.launch(tiny())
+        assert time.perf_counter() - started < 0.3
+        assert (cached.outcome, cached.status) == ("cached", "done")
+    assert worker_starts(runs, launch.key) == 1
+
+
+def test_the_queue_is_fifo_bounded_and_runs_one_at_a_time(runs: Path) -> None:
+    runner = make_runner(runs, max_workers=1, max_queue=2)
+    first, second, third = (runner.launch(tiny(seed)) for seed in (1, 2, 3))
+    assert [first.outcome, second.outcome, third.outcome] == ["started", "queued", "queued"]
+    while runner.progress(first.key).status != "running":
+        time.sleep(0.05)
+    assert runner.launch(tiny(1)).outcome == "attached"
+    assert runner.launch(tiny(3)).outcome == "attached"
+    assert runner.progress(second.key).queue_position == 1
+    assert runner.progress(third.key).queue_position == 2
+    assert runner.queue() == [second.key, third.key]
+    with pytest.raises(QueueFullError, match=r"queue is full \(2 runs waiting for 1 worker"):
+        runner.launch(tiny(4))
+    assert not runner.store.run_path(tiny(4).key()).exists()
+
+    summaries = []
+    for launch in (first, second, third):
+        assert runner.wait(launch.key, timeout=90).status == "done"
+        summaries.append(runner.store.summary(launch.key))
+    for earlier, later in zip(summaries, summaries[1:]):
+        assert later.started >= earlier.finished, "with one worker slot, runs never overlap"
+
+
+def test_cancel_a_queued_and_a_running_run_then_relaunch(runs: Path) -> None:
+    runner = make_runner(runs)
+    long_run = tiny(5, iterations=50_000)
+    running, waiting = runner.launch(long_run), runner.launch(tiny(6))
+    assert runner.cancel(waiting.key)
+    assert runner.wait(waiting.key, timeout=30).status == "cancelled"
+    assert "waiting in the queue" in runner.progress(waiting.key).message
+
+    while runner.progress(running.key).iteration < 10:
+        time.sleep(0.05)
+    assert runner.cancel(running.key)
+    final = runner.wait(running.key, timeout=30)
+    assert final.status == "cancelled" and "Stopped at iteration" in final.message
+    assert not runner.cancel(running.key), "nothing left to cancel"
+    assert runner.store.series(running.key)["iteration"].iloc[-1] >= 10, "partial curves are kept"
+
+    again = runner.launch(long_run)
+    assert again.outcome == "started"
+    assert runner.progress(running.key).status in ("queued", "running")
+    runner.cancel(running.key)
+    assert runner.wait(running.key, timeout=30).status == "cancelled"
+
+
+def test_a_diverging_run_is_kept_with_its_partial_metrics(runs: Path) -> None:
+    runner = make_runner(runs)
+    exploding = tiny(7, optimizer="sgd", lr_d=10.0, lr_g=10.0)
+    launch = runner.launch(exploding)
+    final = runner.wait(launch.key, timeout=60)
+    assert final.status == "diverged" and "Try smaller learning rates" in final.message
+    assert "jsd" in runner.store.summary(launch.key).metrics
+    assert len(runner.store.metric_series(launch.key)) >= 1
+    assert runner.launch(exploding).outcome == "cached"
+    follower = runner.launch(tiny(8))
+    assert runner.wait(follower.key, timeout=60).status == "done"
+
+
+def test_a_failed_run_says_why_and_is_not_served_from_cache(runs: Path) -> None:
+    runner = make_runner(runs)
+    config = tiny(9)
+    launch = runner.launch(config, device="cuda:7")
+    failed = runner.wait(launch.key, timeout=60)
+    assert failed.status == "failed" and "cuda" in failed.message.lower()
+    retry = runner.launch(config, device="cpu")
+    assert retry.outcome == "started"
+    assert runner.wait(launch.key, timeout=60).status == "done"
+    assert worker_starts(runs, launch.key) == 2
+
+
+def test_visitor_caps_refuse_before_anything_is_written(runs: Path) -> None:
+    runner = make_runner(runs)
+    with pytest.raises(ConfigError, match="too large for this server"):
+        runner.launch(tiny(iterations=1_000_000, batch_size=1000))
+    with pytest.raises(ConfigError, match="k must be"):
+        runner.launch(tiny().replace(k=0))
+    assert not runs.exists() or not list(runs.glob("*.h5"))
+
+
+def test_twenty_threads_launching_one_configuration_start_one_worker(runs: Path) -> None:
+    config = tiny(10, iterations=50_000)
+    barrier = threading.Barrier(20)
+    outcomes: list[str] = []
+
+    def click() -> None:
+        runner = make_runner(runs)         # each session its own runner, one directory
+        barrier.wait()
+        outcomes.append(runner.launch(config).outcome)
+
+    threads = [threading.Thread(target=click) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Counter(outcomes) == Counter({"started": 1, "attached": 19})
+    runner = make_runner(runs)
+    runner.cancel(config.key())
+    assert runner.wait(config.key(), timeout=30).status == "cancelled"
+    assert worker_starts(runs, config.key()) == 1
+
+
+def test_unknown_runs(runs: Path) -> None:
+    runner = make_runner(runs)
+    with pytest.raises(RunError, match="No run 0123456789abcdef"):
+        runner.progress("0123456789abcdef")
+    assert runner.cancel("0123456789abcdef") is False
+    with pytest.raises(RunError, match="not a run key"):
+        runner.cancel("../x")
