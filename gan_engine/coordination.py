@@ -82,8 +82,12 @@ class RunDir:
 
     @contextlib.contextmanager
     def runner_lock(self) -> Iterator[None]:
-        """Exclusive lock around check-and-spawn (blocks until free)."""
+        """Exclusive lock around check-and-spawn, delete and evict (blocks until free).
+
+        Creates the bookkeeping folders first, so a directory of copied-in run files works.
+        """
         try:
+            self.make_dirs()
             fd = os.open(self.root / ".runner.lock", os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as error:
             raise RunError(f"The runs directory {self.root} is not writable ({error.strerror}): finished "

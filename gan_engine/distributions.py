@@ -368,7 +368,7 @@ class GaussianMixture2D:
     sigma: float
 
     def __post_init__(self) -> None:
-        centers = np.asarray(self.centers, dtype=float)
+        centers = np.array(self.centers, dtype=float)   # a private copy, frozen below
         if centers.ndim != 2 or centers.shape[1] != 2 or len(centers) == 0:
             raise ConfigError(f"Mixture centres must have shape (K, 2); got {centers.shape}.")
         centers.setflags(write=False)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -23,12 +24,14 @@ from pathlib import Path
 
 from gan_engine.config import RunConfig
 from gan_engine.coordination import RunDir
-from gan_engine.errors import QueueFullError, RunError
+from gan_engine.errors import ConfigError, QueueFullError, RunError
 from gan_engine.limits import Limits
 from gan_engine.runfile import ACTIVE, RunRecord, write_run_file
 from gan_engine.store import CACHED_STATUSES, RunStore
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[1])
+# Checked here, without torch; whether the machine has that device is the worker's to say.
+DEVICE_PATTERN = re.compile(r"^(auto|cpu|mps|cuda(:\d{1,2})?)$")
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class Runner:
         the queue is at its limit, RunError when the runs directory cannot be written.
         """
         config.validate()
+        if not DEVICE_PATTERN.match(device):
+            raise ConfigError(f"Unknown device {device!r}: use auto, cpu, cuda, cuda:N or mps.")
         key = config.key()
         self._reap()
         cached = self._served(key)

@@ -83,10 +83,13 @@ def _unit_mass(name: str, p: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return p / np.asarray(mass)[..., None]
 
 
-def normalize(p: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """The density p (N,) rescaled to integrate to exactly 1 on the grid x (N,)."""
+def _unit_pair(p: np.ndarray, q: np.ndarray, x: np.ndarray, names: tuple[str, str] = ("p", "q"),
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validate the grid x (N,) and two densities on it; return (weights, p, q) with unit-mass p, q."""
     x = _grid(x)
-    return _unit_mass("The density", _density("The density", p, x), trapezoid_weights(x))
+    weights = trapezoid_weights(x)
+    return (weights, _unit_mass(names[0], _density(names[0], p, x), weights),
+            _unit_mass(names[1], _density(names[1], q, x), weights))
 
 
 def _xlog_ratio(a: np.ndarray, log_a: np.ndarray, log_b: np.ndarray) -> np.ndarray:
@@ -109,10 +112,10 @@ class GridDensity:
     """A distribution evaluated on a grid and normalised there.
 
     `values` (N,) integrates to 1 on the grid and `log_values` (N,) is its logarithm, exact
-    where `values` underflows to 0 (-inf only outside the support); `mass_on_grid` is the fraction of the
-    distribution's own mass the grid held before normalising (1 when nothing was cut off);
-    `widened_from` is the original narrowest scale when it was too narrow for the grid and
-    `distribution` is the widened copy actually evaluated, else None.
+    where `values` underflows to 0 (-inf only outside the support); `mass_on_grid` is the
+    fraction of the distribution's own mass the grid held before normalising (1 when nothing
+    was cut off); `distribution` is what was evaluated, and `widened_from` is its original
+    narrowest scale when that was too narrow for the grid (None otherwise).
     """
 
     values: np.ndarray
@@ -179,13 +182,10 @@ def value_function(d: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, x: np.nda
     confident than float64 probabilities can say, use `value_function_logit`.
     Densities are normalised first.
     """
-    x = _grid(x)
-    weights = trapezoid_weights(x)
-    p = _unit_mass("p_data", _density("p_data", p_data, x), weights)
-    q = _unit_mass("p_g", _density("p_g", p_g, x), weights)
+    weights, p, q = _unit_pair(p_data, p_g, x, ("p_data", "p_g"))
     d = np.asarray(d, dtype=float)
-    if d.shape != x.shape:
-        raise ConfigError(f"D must have the grid's shape {x.shape}; got {d.shape}.")
+    if d.shape != weights.shape:
+        raise ConfigError(f"D must have the grid's shape {weights.shape}; got {d.shape}.")
     undefined = np.isnan(d)
     if np.any((d[~undefined] < 0.0) | (d[~undefined] > 1.0)):
         raise ConfigError("D must hold probabilities in [0, 1] (or NaN where undefined).")
@@ -199,13 +199,10 @@ def value_function_logit(logit: np.ndarray, p_data: np.ndarray, p_g: np.ndarray,
 
     Uses log D = −softplus(−logit) and log(1 − D) = −softplus(logit).
     """
-    x = _grid(x)
-    weights = trapezoid_weights(x)
-    p = _unit_mass("p_data", _density("p_data", p_data, x), weights)
-    q = _unit_mass("p_g", _density("p_g", p_g, x), weights)
+    weights, p, q = _unit_pair(p_data, p_g, x, ("p_data", "p_g"))
     logit = np.asarray(logit, dtype=float)
-    if logit.shape != x.shape or not np.all(np.isfinite(logit)):
-        raise ConfigError(f"The logit must be finite with the grid's shape {x.shape}.")
+    if logit.shape != weights.shape or not np.all(np.isfinite(logit)):
+        raise ConfigError(f"The logit must be finite with the grid's shape {weights.shape}.")
     return _value(-np.logaddexp(0.0, -logit), -np.logaddexp(0.0, logit), p, q, weights)
 
 
@@ -249,10 +246,7 @@ def jsd(p: np.ndarray, q: np.ndarray, x: np.ndarray) -> float:
     JSD = ½ KL(p ‖ m) + ½ KL(q ‖ m), m = (p + q)/2. Symmetric; 0 only for equal densities;
     ln 2 exactly when the supports are disjoint.
     """
-    x = _grid(x)
-    weights = trapezoid_weights(x)
-    p = _unit_mass("p", _density("p", p, x), weights)
-    q = _unit_mass("q", _density("q", q, x), weights)
+    weights, p, q = _unit_pair(p, q, x)
     return float(_jsd_rows(p, q, weights))
 
 
@@ -269,10 +263,7 @@ def kl(p: np.ndarray, q: np.ndarray, x: np.ndarray) -> float:
     ≥ 0; math.inf when q is 0 somewhere p is not. Where q has merely underflowed to 0 far in
     a tail, that is wrong: pass log densities to `kl_from_log` instead.
     """
-    x = _grid(x)
-    weights = trapezoid_weights(x)
-    p = _unit_mass("p", _density("p", p, x), weights)
-    q = _unit_mass("q", _density("q", q, x), weights)
+    weights, p, q = _unit_pair(p, q, x)
     return _kl_from_log(_log(p), _log(q), weights)
 
 
@@ -308,9 +299,7 @@ def _cdf_rows(p: np.ndarray, x: np.ndarray) -> np.ndarray:
 def wasserstein1(p: np.ndarray, q: np.ndarray, x: np.ndarray) -> float:
     """Wasserstein-1 (earth mover's) distance ∫ |F_p − F_q| dx in x units, p, q (N,) on the grid x (N,)."""
     x = _grid(x)
-    weights = trapezoid_weights(x)
-    p = _unit_mass("p", _density("p", p, x), weights)
-    q = _unit_mass("q", _density("q", q, x), weights)
+    weights, p, q = _unit_pair(p, q, x)
     return float(np.abs(_cdf_rows(p, x) - _cdf_rows(q, x)) @ weights)
 
 
@@ -387,7 +376,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 # (min, max, step, default) of every parameter, chosen so that every setting keeps all but
-# ~1e-4 of its mass inside DEFAULT_X_RANGE and is at least 4 grid steps wide.
+# ~1e-4 of its mass inside DEFAULT_X_RANGE and is at least 4 grid steps wide (a uniform
+# whose two ends meet is the exception: `density_on_grid` widens it, with a note).
 PARAM_RANGES: dict[str, tuple[float, float, float, float]] = {
     "mu": (-5.0, 5.0, 0.1, 0.0), "sigma": (0.05, 2.5, 0.05, 1.0),
     "components": (2, 3, 1, 2),

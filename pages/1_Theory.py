@@ -17,9 +17,11 @@ import streamlit as st
 from gan_engine import theory
 from gan_engine.errors import GanExplorerError
 from gan_engine.plots import theory as plots
+from ui.frame import setup_page
 from ui.i18n import t
 
 ROLES = ("data", "g")
+Spec = tuple[tuple[str, object], ...]   # a distribution's family and parameters, hashable for the cache
 SUBSCRIPTS = {"1": "₁", "2": "₂", "3": "₃"}
 FAMILY_LATEX = {
     "normal": r"\frac{1}{\sigma\sqrt{2\pi}}\,e^{-(x-\mu)^2/2\sigma^2}",
@@ -32,7 +34,8 @@ FAMILY_LATEX = {
 
 def fmt(value: float, digits: int = 8) -> str:
     """A number for display: fixed digits, ∞ for an infinite divergence."""
-    return "∞" if math.isinf(value) else f"{value:.{digits}f}"
+    # Adding 0.0 turns a rounded −0.0 (from a value like −1e-16) into 0.0.
+    return "∞" if math.isinf(value) else f"{round(value, digits) + 0.0:.{digits}f}"
 
 
 def apply_preset() -> None:
@@ -54,7 +57,7 @@ def init_state() -> None:
         st.session_state.setdefault(key, value)
 
 
-def distribution_controls(role: str) -> tuple[tuple[str, object], ...]:
+def distribution_controls(role: str) -> Spec:
     """Family picker and sliders for p_data or p_g; returns the parameter set as a hashable tuple."""
     # Labels are looked up here, not inside format_func, which may run outside the script run.
     family_names = {name: t(f"theory.family.{name}") for name in theory.FAMILIES}
@@ -77,14 +80,17 @@ def distribution_controls(role: str) -> tuple[tuple[str, object], ...]:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def comparison(data_spec: tuple, g_spec: tuple) -> tuple[theory.Comparison, theory.ShiftSweep, tuple[str, ...]]:
-    """Everything that depends only on the two distributions (cached: D sliders reuse it)."""
+def comparison(data_spec: Spec, g_spec: Spec) -> tuple[theory.Comparison, theory.ShiftSweep,
+                                                       tuple[tuple[str, str], ...]]:
+    """Everything that depends only on the two distributions (cached: D sliders reuse it).
+
+    Returns the comparison, the shift sweep and the build notes as (role, note) pairs.
+    """
     data, data_notes = theory.build_distribution(dict(data_spec))
     gen, g_notes = theory.build_distribution(dict(g_spec))
     result = theory.compare(data, gen)
     sweep = theory.divergence_vs_shift(result.p_data.distribution, result.p_g.distribution)
-    return result, sweep, tuple(f"{role}:{note}" for role, notes in (("data", data_notes), ("g", g_notes))
-                                for note in notes)
+    return result, sweep, tuple(("data", n) for n in data_notes) + tuple(("g", n) for n in g_notes)
 
 
 @st.cache_data(show_spinner=False)
@@ -118,6 +124,7 @@ def explain(section: str, *formulas: str) -> None:
 
 
 init_state()
+setup_page("nav.theory")
 st.title(t("theory.title"))
 st.write(t("theory.intro"))
 labels = {key: t(f"theory.plot.{key}") for key in plots.TEXT_KEYS}
@@ -141,9 +148,8 @@ except GanExplorerError as exc:
     st.error(t("theory.error", detail=str(exc)))
     st.stop()
 
-for note in notes:
-    role, code = note.split(":")
-    st.warning(t(f"theory.note.{code}", role=t(f"theory.role.{role}")))
+for role, note in notes:
+    st.warning(t(f"theory.note.{note}", role=t(f"theory.role.{role}")))
 for role, density in (("data", result.p_data), ("g", result.p_g)):
     if density.widened_from is not None:
         st.warning(t("theory.note.widened", role=t(f"theory.role.{role}"), given=f"{density.widened_from:.3g}",
@@ -204,8 +210,8 @@ explain("s5", r"W_1(p_{data}, p_g) = \int \big|F_{data}(x) - F_g(x)\big|\,dx, \q
 st.plotly_chart(plots.shift_sweep_figure(sweep, labels), width="stretch", key="theory_fig_sweep")
 
 # ---- (6) generator losses -------------------------------------------------------------------------
-explain("s6", r"\text{minimax: } \min_G\ \log\big(1 - D(G(z))\big),\quad \frac{\partial}{\partial l} = -D"
-              r"\qquad\quad \text{non-saturating: } \min_G\ -\log D(G(z)),\quad \frac{\partial}{\partial l} = D - 1")
+explain("s6", r"\min_G\ \log\big(1 - D(G(z))\big),\quad \frac{\partial}{\partial l} = -D"
+              r"\qquad\qquad \min_G\ -\log D(G(z)),\quad \frac{\partial}{\partial l} = D - 1")
 st.plotly_chart(static_figure("losses", label_items), width="stretch", key="theory_fig_losses")
 
 # ---- (7) equilibrium references -------------------------------------------------------------------

@@ -46,11 +46,11 @@ with st.sidebar:
     st.select_slider(t("training.latent"), view.LATENT_OPTIONS, value=base.latent_dim, key="train_latent", **bound)
     st.number_input(t("training.seed"), *view.SEED_RANGE, value=base.seed, key="train_seed", **bound)
 
-config = None
+config, config_error = None, ""
 try:
     config = view.config_from_widgets(preset_name)
 except GanExplorerError as exc:
-    st.error(str(exc))
+    config_error = str(exc)
 
 section = st.segmented_control(t("training.section"), ("train", "compare", "sweep", "library"),
                                format_func=lambda name: t(f"training.section.{name}"), default="train",
@@ -111,7 +111,7 @@ def live_run(key: str, run_config) -> None:
                                               total=progress.total, eta=view.format_seconds(progress.eta_seconds),
                                               device=progress.device))
     st.button(t("training.cancel"), key="train_cancel", on_click=view.runner().cancel, args=(key,))
-    view.render_charts(key, run_config, None, None)
+    view.render_charts(key, run_config, progress.iteration, progress.snapshot_count)
 
 
 def finished_run(summary) -> None:
@@ -131,10 +131,14 @@ def finished_run(summary) -> None:
     if len(iterations) > 1:
         chosen = st.select_slider(t("training.scrubber"), iterations, value=iterations[-1], key="train_snapshot")
         index = iterations.index(chosen)
-    view.render_charts(summary.key, summary.config, summary.finished or 0.0, index)
+    finished = summary.finished or 0.0
+    view.render_charts(summary.key, summary.config, finished, finished, index)
     if summary.status == "done":
         view.render_anchor_table(summary.config, summary.metrics)
 
+
+if config_error and section in ("train", "sweep"):
+    st.error(config_error)
 
 if section == "train":
     st.button(t("training.train"), type="primary", key="train_launch", disabled=config is None,

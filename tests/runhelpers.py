@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from gan_engine.config import RunConfig, preset
 
-# About a second of training on a busy CPU: 20 generator steps, snapshots at 0, 10 and 20.
-TINY = {"iterations": 20, "batch_size": 32, "snapshot_every": 10, "log_every": 5}
+# Well under a second of training: 20 generator steps, snapshots at 0 and 20.
+TINY = {"iterations": 20, "batch_size": 32, "snapshot_every": 20, "log_every": 5}
 
 
 def tiny(seed: int = 0, **overrides: object) -> RunConfig:
@@ -37,10 +38,14 @@ def worker_pids(runs: Path, key: str | None = None) -> list[int]:
 
 
 def _exited(pid: int) -> bool:
-    """Whether `pid` has let go of its files: gone, or a zombie. A dying process loses its
-    command line before it closes its files, so the command line cannot tell."""
+    """Whether `pid` has let go of its files (and so of its locks).
+
+    Neither the command line (gone first) nor the leader's zombie state tells: a process's
+    files are closed when its last thread exits, and torch's threads may outlive the leader.
+    """
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return state in ("Z", "X") and len(os.listdir(f"/proc/{pid}/task")) <= 1
     except OSError:
         return True
 
@@ -66,3 +71,13 @@ def worker_starts(runs: Path, key: str) -> int:
     """How many worker processes ever ran for `key` (each logs one 'waiting for' line)."""
     log = runs / ".logs" / f"{key}.log"
     return log.read_text().count("waiting for") if log.exists() else 0
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
+    """Poll `condition` until it holds or `timeout` seconds pass; its last value."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

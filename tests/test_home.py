@@ -16,7 +16,7 @@ def test_home_renders_in_english_by_default() -> None:
 
 def test_language_switch_translates_the_home_page() -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.sidebar.segmented_control(key="lang").set_value("中文").run()
+    at.sidebar.segmented_control(key="common_lang").set_value("zh").run()
     assert not at.exception
     assert at.title[0].value == "GAN 探索器"
     assert "生成器" in at.markdown[0].value
@@ -24,6 +24,6 @@ def test_language_switch_translates_the_home_page() -> None:
 
 def test_language_from_the_url() -> None:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["lang"] = "中文"
+    at.query_params["lang"] = "zh"
     at.run()
     assert at.title[0].value == "GAN 探索器"

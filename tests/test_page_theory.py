@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan_engine import theory
-from ui.i18n import LANG_STATE_KEY, LANGUAGES
+from ui.i18n import LANG_WIDGET_KEY
 from ui.strings.theory import EN, ZH
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,14 +129,9 @@ def test_language_toggle_translates_the_page() -> None:
     at.switch_page("pages/1_Theory.py").run()
     assert not at.exception
     assert at.title[0].value == EN["theory.title"]
-    # AppTest does not list the entry script's sidebar widgets once a page is switched to
-    # (a browser shows them), so flip the toggle where it is listed, on the home page.
-    home = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
-    home.run()
-    home.sidebar.segmented_control(key=LANG_STATE_KEY).set_value(LANGUAGES["zh"]).run()
-    home.switch_page("pages/1_Theory.py").run()
-    assert not home.exception
-    assert home.title[0].value == ZH["theory.title"] != EN["theory.title"]
-    assert any(m.label == ZH["theory.jsd_nats"] for m in home.metric)
-    home.slider(key="theory_g_mu").set_value(1.0).run()              # the choice survives reruns
-    assert home.title[0].value == ZH["theory.title"]
+    at.sidebar.segmented_control(key=LANG_WIDGET_KEY).set_value("zh").run()
+    assert not at.exception
+    assert at.title[0].value == ZH["theory.title"] != EN["theory.title"]
+    assert any(m.label == ZH["theory.jsd_nats"] for m in at.metric)
+    at.slider(key="theory_g_mu").set_value(1.0).run()              # the choice survives reruns
+    assert at.title[0].value == ZH["theory.title"]

@@ -126,12 +126,15 @@ def test_snapshot_1d_figure_shows_densities_d_d_star_with_gaps_and_the_mapping()
     d_star = trace(fig, "D*(x)")
     assert d_star.connectgaps is False
     assert np.isnan(np.asarray(d_star.y, dtype=float)).sum() == np.isnan(snap["d_star"]).sum()
-    assert trace(fig, "D(x)").yaxis != trace(fig, "p_data").yaxis   # probabilities on their own axis
+    assert trace(fig, "D(x)").yaxis == "y2" and trace(fig, "p_data").yaxis is None  # probabilities: own axis
+    assert tuple(fig.layout.yaxis2.range) == (0, 1)
     mapping = trace(fig, "z → G(z)")
-    segments = [(mapping.x[i], mapping.x[i + 1]) for i in range(0, len(mapping.x), 3)]
-    assert len(segments) <= plots.MAX_MAPPING_LINES
-    assert all(g == pytest.approx(1 + z) for z, g in segments)      # each z joined to its own G(z)
-    assert set(mapping.y) == {0.0, 1.0, None}
+    xs, ys = np.asarray(mapping.x, dtype=float).reshape(-1, 3), np.asarray(mapping.y, dtype=float).reshape(-1, 3)
+    assert len(xs) <= plots.MAX_MAPPING_LINES
+    np.testing.assert_allclose(xs[:, 1], 1 + xs[:, 0], rtol=1e-6)     # each z joined to its own G(z)
+    assert (ys[:, 0] == 0).all() and (ys[:, 1] == 1).all()            # from the z line up to the x line
+    assert np.isnan(xs[:, 2]).all() and np.isnan(ys[:, 2]).all()      # separate segments
+    assert mapping.yaxis == "y3" and fig.layout.xaxis.anchor == "y3"
 
 
 def test_jsd_figure_uses_a_log_axis_and_the_ln2_ceiling() -> None:
@@ -240,3 +243,32 @@ def test_comparison_table_puts_the_run_first_and_drops_empty_columns() -> None:
     assert anchors.comparison_table("mnist", "this run", {}).empty
     gauss = anchors.comparison_table("gauss1d", "this run", {"jsd": 0.003})
     assert list(gauss.columns) == ["method", "source", "jsd"]
+
+
+def every_figure() -> dict[str, object]:
+    series = loss_series(600)
+    metrics = pd.DataFrame({"iteration": [100, 200], "jsd": [0.2, 0.01], "modes_captured": [3.0, 8.0],
+                            "hq_fraction": [0.4, 0.97]})
+    images = np.random.default_rng(0).integers(0, 256, size=(16, 28, 28), dtype=np.uint8)
+    return {
+        "loss": plots.loss_figure(series, "minimax"),
+        "d_output": plots.discriminator_output_figure(series),
+        "jsd": plots.jsd_figure(metrics),
+        "modes": plots.modes_figure(metrics, 25),
+        "compare": plots.compare_figure({"a": series, "b": series}, "d_fake", reference=0.5),
+        "snapshot_1d": plots.snapshot_1d_figure(snapshot_1d()),
+        "snapshot_2d": plots.snapshot_2d_figure(snapshot_2d(), toy_target("grid2d").centers),
+        "images": plots.image_grid_figure(images, np.arange(16) % 10),
+        "sweep": plots.sweep_figure([1, 2], ["1e-3"], np.array([[0.1], [np.nan]]), np.array([["a"], ["b"]]), "JSD"),
+    }
+
+
+@pytest.mark.parametrize("name", list(every_figure()))
+def test_every_figure_passes_plotlys_own_validation(name: str) -> None:
+    # The builders skip validation for speed; this is where it happens instead.
+    import plotly.graph_objects as go
+
+    figure = every_figure()[name]
+    validated = go.Figure(figure.to_dict())           # raises on any invalid property or value
+    assert [(t.type, t.name) for t in validated.data] == [(t.type, t.name) for t in figure.data]
+    assert validated.layout.height == figure.layout.height

@@ -8,6 +8,7 @@ nothing outside the test sees them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -25,12 +26,12 @@ from gan_engine.config import RunConfig
 from gan_engine.limits import Limits
 from gan_engine.runner import Runner
 from gan_engine.store import RunStore
-from runhelpers import kill, kill_workers, tiny, worker_pids, worker_starts
+from runhelpers import eventually, kill, kill_workers, tiny, worker_pids, worker_starts
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
 ENV = {**os.environ, "GAN_EXPLORER_THREADS": "1", "PYTHONPATH": os.pathsep.join([str(REPO), str(TESTS)])}
-KILL_CHAINS, KILLS_PER_CHAIN = 4, 6          # 24 killed runs in all
+KILL_CHAINS, KILLS_PER_CHAIN = 4, 5          # 20 killed runs in all
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ from gan_engine.runfile import RunRecord, write_run_file
 from pathlib import Path
 config = tiny(iterations=10**6)
 record, path = RunRecord(key=config.key(), config=config, status="running"), Path(sys.argv[1])
-record.weights = {"generator": {"w": np.random.rand(200, 200)}}
+record.weights = {"generator": {"w": np.random.rand(1000, 1000).astype(np.float32)}}   # 4 MB: a long write
 for i in range(1, 10**6):
     record.add_log(i, 10**6, {"loss_d": float(i)})
     if i % 5 == 0:
@@ -85,11 +86,17 @@ def test_a_writer_killed_at_random_instants_leaves_a_consistent_file(tmp_path: P
     key = tiny(iterations=10**6).key()
     rng = random.Random()
     mid_write = 0
-    for _ in range(20):
+    for attempt in range(20):
         writer = subprocess.Popen([sys.executable, "-c", WRITER, str(store.run_path(key))],
                                   stdout=subprocess.PIPE, text=True, cwd=REPO, env=ENV)
         assert writer.stdout.readline() == "ready\n"
-        time.sleep(rng.uniform(0.0, 0.3))
+        if attempt % 2:
+            time.sleep(rng.uniform(0.0, 0.3))                 # any instant
+        else:                                                 # an instant inside a file write
+            tmp = tmp_path / f"{key}.h5.tmp-{writer.pid}"
+            deadline = time.monotonic() + 10
+            while not tmp.exists() and time.monotonic() < deadline:
+                pass
         writer.send_signal(signal.SIGKILL)
         writer.wait()
         mid_write += any(tmp_path.glob(f"{key}.h5.tmp-{writer.pid}"))
@@ -98,7 +105,8 @@ def test_a_writer_killed_at_random_instants_leaves_a_consistent_file(tmp_path: P
         assert summary.snapshot_count == summary.iteration // 5, "never a mix of two writes"
         assert len(store.series(key)) == summary.iteration
     assert list(store.list_runs()["key"]) == [key], "temporary files are never listed"
-    assert mid_write >= 3, f"only {mid_write} of 20 kills landed inside a write"
+    assert mid_write >= 5, f"only {mid_write} of 20 kills landed inside a write"
+    print(f"\nwrite-kill figures: 20 writers SIGKILLed, {mid_write} inside a write; files damaged: 0")
 
 
 # ---- workers killed at random instants ----------------------------------------------------
@@ -109,12 +117,14 @@ def test_workers_killed_at_random_instants_lose_nothing_and_relaunch(runs: Path)
     def chain(index: int) -> Counter:
         rng = random.Random(seed + index)
         runner = local_runner(runs, max_workers=KILL_CHAINS)
-        config = tiny(100 + index, iterations=200, snapshot_every=50)
+        config = tiny(100 + index, iterations=200, snapshot_every=100)
         key, phases = config.key(), Counter()
-        while sum(phases.values()) - phases["finished first"] < KILLS_PER_CHAIN:
+        for attempt in itertools.count():
+            if sum(phases.values()) - phases["finished first"] >= KILLS_PER_CHAIN:
+                break
             assert runner.launch(config).outcome in ("started", "queued"), "a relaunch starts afresh"
-            if rng.random() < 0.5:
-                time.sleep(rng.uniform(0.0, 3.0))             # anywhere: queued, starting, training
+            if attempt % 3:
+                time.sleep(rng.uniform(0.0, 1.5))             # anywhere: queued, starting, training
             else:
                 while (progress := runner.progress(key)).iteration < 1 and progress.status in ("queued", "running"):
                     time.sleep(0.02)
@@ -173,9 +183,7 @@ def test_twenty_processes_launching_one_configuration_start_one_worker(runs: Pat
     go.touch()
     outcomes = Counter(launcher.communicate(timeout=60)[0].strip() for launcher in launchers)
     assert outcomes == Counter({"started": 1, "attached": 19})
-    deadline = time.monotonic() + 30
-    while worker_starts(runs, config.key()) == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    assert eventually(lambda: worker_starts(runs, config.key()) >= 1)
     time.sleep(0.5)
     assert worker_starts(runs, config.key()) == 1
     assert len(worker_pids(runs)) == 1

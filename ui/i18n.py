@@ -2,8 +2,9 @@
 
 Pages call `t("page.key")`. The tables live in `ui/strings/<page>.py` (each with EN and
 ZH dicts) and are merged here, so a page's strings sit beside each other while the
-mechanism stays in one place. The chosen language is the sidebar widget's value,
-kept in session state under `LANG_STATE_KEY` and in the URL (`?lang=中文`).
+mechanism stays in one place. The chosen language is kept in session state under the
+plain key `LANG_STATE_KEY` (so it survives page switches) and mirrored in the URL as
+`?lang=zh`, so a shared link opens in the sender's language.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ import importlib
 
 import streamlit as st
 
-# Codes and the labels the selector shows; the URL carries the label (`?lang=中文`),
-# because a bound widget writes its displayed value to the query string.
 LANGUAGES = {"en": "English", "zh": "中文"}
-_CODE_BY_LABEL = {label: code for code, label in LANGUAGES.items()}
 DEFAULT_LANGUAGE = "en"
-LANG_STATE_KEY = "lang"
+LANG_STATE_KEY = "_lang"
+LANG_WIDGET_KEY = "common_lang"
+LANG_QUERY_PARAM = "lang"
 _TABLE_MODULES = ("common", "theory", "training", "gallery")
 
 
@@ -37,9 +37,11 @@ TABLES = _load_tables()
 
 
 def current_language() -> str:
-    """The language code chosen in this session ("en" unless the user switched)."""
-    label = st.session_state.get(LANG_STATE_KEY, LANGUAGES[DEFAULT_LANGUAGE])
-    return _CODE_BY_LABEL.get(label, DEFAULT_LANGUAGE)
+    """The language code chosen in this session: the user's choice, else `?lang=`, else English."""
+    if LANG_STATE_KEY not in st.session_state:
+        requested = st.query_params.get(LANG_QUERY_PARAM, DEFAULT_LANGUAGE)
+        st.session_state[LANG_STATE_KEY] = requested if requested in LANGUAGES else DEFAULT_LANGUAGE
+    return st.session_state[LANG_STATE_KEY]
 
 
 def t(key: str, **values: object) -> str:
@@ -52,17 +54,26 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def language_selector() -> None:
-    """Sidebar control that switches the language for the whole session.
+def _language_changed() -> None:
+    code = st.session_state[LANG_WIDGET_KEY]
+    st.session_state[LANG_STATE_KEY] = code
+    if code == DEFAULT_LANGUAGE:
+        st.query_params.pop(LANG_QUERY_PARAM, None)
+    else:
+        st.query_params[LANG_QUERY_PARAM] = code
 
-    Bound to the `lang` query parameter, so a shared link keeps its language and the
-    choice survives page switches.
-    """
+
+def language_selector() -> None:
+    """Sidebar control that switches the language for the whole session."""
+    code = current_language()
+    if code != DEFAULT_LANGUAGE:
+        st.query_params[LANG_QUERY_PARAM] = code
     st.sidebar.segmented_control(
         "Language · 语言",
-        options=list(LANGUAGES.values()),
-        default=LANGUAGES[DEFAULT_LANGUAGE],
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        default=code,
         required=True,
-        key=LANG_STATE_KEY,
-        bind="query-params",
+        key=LANG_WIDGET_KEY,
+        on_change=_language_changed,
     )

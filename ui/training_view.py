@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from gan_engine import anchors
@@ -242,12 +243,6 @@ def finished_series(root: str, key: str, finished: float) -> tuple[pd.DataFrame,
     return runs.series(key), runs.metric_series(key), runs.snapshot_iterations(key)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def finished_snapshot(root: str, key: str, finished: float, index: int) -> dict[str, np.ndarray]:
-    """One snapshot of a finished run, cached by (run, snapshot index)."""
-    return _runner_for(root).store.snapshot(key, index)
-
-
 def plot_labels() -> dict[str, str]:
     """The figures' texts in the session's language."""
     return {name: t(f"training.plot.{name}") for name in plots.DEFAULT_LABELS}
@@ -268,44 +263,70 @@ def run_label(row: Mapping[str, Any]) -> str:
             f"lr_g={format_lr(row['lr_g'])} · {row['loss']} · {str(row['key'])[:6]}")
 
 
-def render_charts(key: str, config: RunConfig, finished: float | None, snapshot_index: int | None) -> None:
-    """Curves and the chosen snapshot of a run; `finished` None reads live (uncached) data.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def curve_figures(root: str, key: str, version: float, loss: str, label_smoothing: float,
+                  labels: tuple[tuple[str, str], ...]) -> tuple[go.Figure, go.Figure] | None:
+    """Loss and D-output figures of a run as of `version`; None before its first log.
 
-    `snapshot_index` None shows the latest snapshot (while a run is live).
+    Cached as built figures (st.plotly_chart only reads them), so a poll that finds
+    nothing new, or a second visitor, costs no HDF5 read and no figure building. `version`
+    is the finished time of a finished run, or the latest iteration of a live one.
     """
-    root = runs_root()
-    if finished is None:
-        runs = store()
-        series, metrics, iterations = runs.series(key), runs.metric_series(key), runs.snapshot_iterations(key)
-    else:
-        series, metrics, iterations = finished_series(root, key, finished)
-    labels = plot_labels()
+    series = _runner_for(root).store.series(key)
     if series.empty:
+        return None
+    names = dict(labels)
+    return (plots.loss_figure(series, loss, names, label_smoothing),
+            plots.discriminator_output_figure(series, names))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def snapshot_figures(root: str, key: str, version: float, index: int | None, target: str,
+                     labels: tuple[tuple[str, str], ...]) -> tuple[int, list[go.Figure]] | None:
+    """(iteration, figures) of snapshot `index` (None: the latest); None before the first.
+
+    Figures: the 1-D Figure 1 and JSD, the 2-D samples/heatmap/arrows and modes, or the
+    image grid. `version` is the finished time or the live run's snapshot count, so a
+    live run's snapshot figures are built once per new snapshot, not once per poll.
+    """
+    runs = _runner_for(root).store
+    iterations = runs.snapshot_iterations(key)
+    if not iterations:
+        return None
+    index = len(iterations) - 1 if index is None else index
+    snapshot, metrics, names = runs.snapshot(key, index), runs.metric_series(key), dict(labels)
+    figures: list[go.Figure] = []
+    if "x" in snapshot:                         # 1-D snapshot arrays (docs/CONTRACTS.md)
+        figures.append(plots.snapshot_1d_figure(snapshot, names))
+        if "jsd" in metrics:
+            figures.append(plots.jsd_figure(metrics, names))
+    elif "samples" in snapshot:                 # 2-D
+        distribution = toy_target(target)
+        figures.append(plots.snapshot_2d_figure(snapshot, distribution.centers, names))
+        if "modes_captured" in metrics:
+            figures.append(plots.modes_figure(metrics, distribution.n_modes, names))
+    elif "images" in snapshot:
+        figures.append(plots.image_grid_figure(snapshot["images"], snapshot.get("labels")))
+    return iterations[index], figures
+
+
+def render_charts(key: str, config: RunConfig, curve_version: float, snapshot_version: float,
+                  snapshot_index: int | None = None) -> None:
+    """Curves and one snapshot of a run (`snapshot_index` None: the latest)."""
+    root, labels = runs_root(), tuple(plot_labels().items())
+    curves = curve_figures(root, key, curve_version, config.loss, config.label_smoothing, labels)
+    if curves is None:
         st.info(t("training.no_data_yet"))
         return
-    left, right = st.columns(2)
-    left.plotly_chart(plots.loss_figure(series, config.loss, labels, config.label_smoothing), width="stretch")
-    right.plotly_chart(plots.discriminator_output_figure(series, labels), width="stretch")
-    if not iterations:
+    for column, figure in zip(st.columns(2), curves):
+        column.plotly_chart(figure, width="stretch")
+    shown = snapshot_figures(root, key, snapshot_version, snapshot_index, config.target, labels)
+    if shown is None:
         return
-    index = len(iterations) - 1 if snapshot_index is None else snapshot_index
-    if finished is None:
-        snapshot = store().snapshot(key, index)
-    else:
-        snapshot = finished_snapshot(root, key, finished, index)
-    st.caption(t("training.snapshot_at", iteration=iterations[index]))
-    left, right = st.columns(2) if config.is_toy else (st.container(), None)
-    if config.data_dim == 1:
-        left.plotly_chart(plots.snapshot_1d_figure(snapshot, labels), width="stretch")
-        if "jsd" in metrics:
-            right.plotly_chart(plots.jsd_figure(metrics, labels), width="stretch")
-    elif config.data_dim == 2:
-        target = toy_target(config.target)
-        left.plotly_chart(plots.snapshot_2d_figure(snapshot, target.centers, labels), width="stretch")
-        if "modes_captured" in metrics:
-            right.plotly_chart(plots.modes_figure(metrics, target.n_modes, labels), width="stretch")
-    elif "images" in snapshot:
-        left.plotly_chart(plots.image_grid_figure(snapshot["images"], snapshot.get("labels")), width="stretch")
+    iteration, figures = shown
+    st.caption(t("training.snapshot_at", iteration=iteration))
+    for column, figure in zip(st.columns(2) if len(figures) == 2 else [st.container()], figures):
+        column.plotly_chart(figure, width="stretch")
 
 
 def render_anchor_table(config: RunConfig, metrics: dict[str, float]) -> None:
@@ -315,7 +336,8 @@ def render_anchor_table(config: RunConfig, metrics: dict[str, float]) -> None:
         return
     st.markdown(f"**{t('training.anchors_title')}**")
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(t("training.anchors_caption"))
+    if config.data_dim == 2:
+        st.caption(t("training.anchors_caption"))
 
 
 # ---- sweep ------------------------------------------------------------------------------

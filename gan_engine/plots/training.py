@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 MAX_POINTS = 400          # per line in a time-series chart
 MAX_SAMPLES = 1500        # points in a 2-D sample cloud
@@ -95,11 +95,52 @@ def equilibrium_losses(loss: str, label_smoothing: float = 0.0) -> tuple[float, 
     raise ValueError(f"unknown loss {loss!r}")
 
 
-def _layout(fig: go.Figure, height: int = 320) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
-    return fig
+# ---- assembling figures without validation ------------------------------------------------
 
+def _line(x: Any, y: Any, name: str, color: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "scatter", "mode": "lines", "x": x, "y": y, "name": name, "line": {"color": color}, **extra}
+
+
+def _hline(y: float, color: str, text: str, yref: str = "y", position: str = "top") -> tuple[dict, dict]:
+    """A dotted horizontal reference line across the plot, with its label at the right end."""
+    shape = {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": yref, "y0": y, "y1": y,
+             "line": {"color": color, "dash": "dot"}}
+    note = {"xref": "x domain", "x": 1, "yref": yref, "y": y, "text": text, "showarrow": False,
+            "xanchor": "right", "yanchor": "bottom" if position == "top" else "top",
+            "font": {"size": 11, "color": _COLORS["grey"]}}
+    return shape, note
+
+
+def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], height: int = 320,
+            references: Sequence[tuple[dict, dict]] = ()) -> go.Figure:
+    # An empty template: the page's theme (Streamlit's) styles the chart in the browser, and
+    # copying plotly's default template into every figure would triple its build time and
+    # add ~6 kB to every chart update.
+    base: dict[str, Any] = {"height": height, "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+                            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+                            "template": {}}
+    if references:
+        base["shapes"] = [shape for shape, _ in references]
+        base["annotations"] = [note for _, note in references]
+    return go.Figure(data=traces, layout={**base, **layout}, _validate=False)
+
+
+def _axis(title: str, **extra: Any) -> dict[str, Any]:
+    return {"title": {"text": title}, **extra}
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return frame[name].to_numpy(dtype=float)
+
+
+def _with_gaps(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Interleave segment ends with NaN separators: (n,) × 2 -> (3n,) for one line trace."""
+    out = np.full((len(starts), 3), np.nan)
+    out[:, 0], out[:, 1] = starts, ends
+    return out.ravel()
+
+
+# ---- time series ----------------------------------------------------------------------------
 
 def loss_figure(series: pd.DataFrame, loss: str, labels: Mapping[str, str] | None = None,
                 label_smoothing: float = 0.0) -> go.Figure:
@@ -108,46 +149,71 @@ def loss_figure(series: pd.DataFrame, loss: str, labels: Mapping[str, str] | Non
     `series` has columns iteration, loss_d, loss_g (any number of rows).
     """
     data = downsample(series)
-    fig = go.Figure()
-    fig.add_scatter(x=data["iteration"], y=data["loss_d"], name=_text(labels, "loss_d"),
-                    line=dict(color=_COLORS["d"]))
-    fig.add_scatter(x=data["iteration"], y=data["loss_g"], name=_text(labels, "loss_g"),
-                    line=dict(color=_COLORS["g"]))
+    x = _column(data, "iteration")
     d_ref, g_ref = equilibrium_losses(loss, label_smoothing)
-    fig.add_hline(y=d_ref, line=dict(color=_COLORS["d"], dash="dot"),
-                  annotation_text=f"{_text(labels, 'equilibrium_d')} = {d_ref:.3g}")
-    fig.add_hline(y=g_ref, line=dict(color=_COLORS["g"], dash="dot"),
-                  annotation_text=f"{_text(labels, 'equilibrium_g')} = {g_ref:.3g}",
-                  annotation_position="bottom right")
-    fig.update_xaxes(title_text=_text(labels, "iteration"))
-    fig.update_yaxes(title_text=_text(labels, "loss"))
-    return _layout(fig)
+    references = [_hline(d_ref, _COLORS["d"], f"{_text(labels, 'equilibrium_d')} = {d_ref:.3g}"),
+                  _hline(g_ref, _COLORS["g"], f"{_text(labels, 'equilibrium_g')} = {g_ref:.3g}", position="bottom")]
+    traces = [_line(x, _column(data, "loss_d"), _text(labels, "loss_d"), _COLORS["d"]),
+              _line(x, _column(data, "loss_g"), _text(labels, "loss_g"), _COLORS["g"])]
+    return _figure(traces, {"xaxis": _axis(_text(labels, "iteration")), "yaxis": _axis(_text(labels, "loss"))},
+                   references=references)
 
 
 def discriminator_output_figure(series: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
     """Mean D(x) on real data and D(G(z)) on generated data; both tend to 1/2 at equilibrium."""
     data = downsample(series)
-    fig = go.Figure()
-    fig.add_scatter(x=data["iteration"], y=data["d_real"], name=_text(labels, "d_real"),
-                    line=dict(color=_COLORS["data"]))
-    fig.add_scatter(x=data["iteration"], y=data["d_fake"], name=_text(labels, "d_fake"),
-                    line=dict(color=_COLORS["g"]))
-    fig.add_hline(y=0.5, line=dict(color=_COLORS["grey"], dash="dot"), annotation_text=_text(labels, "half"))
-    fig.update_xaxes(title_text=_text(labels, "iteration"))
-    fig.update_yaxes(title_text=_text(labels, "probability"), range=[0, 1])
-    return _layout(fig)
+    x = _column(data, "iteration")
+    traces = [_line(x, _column(data, "d_real"), _text(labels, "d_real"), _COLORS["data"]),
+              _line(x, _column(data, "d_fake"), _text(labels, "d_fake"), _COLORS["g"])]
+    layout = {"xaxis": _axis(_text(labels, "iteration")),
+              "yaxis": _axis(_text(labels, "probability"), range=[0, 1])}
+    return _figure(traces, layout, references=[_hline(0.5, _COLORS["grey"], _text(labels, "half"))])
 
 
-def _mapping_segments(z: np.ndarray, g_z: np.ndarray) -> tuple[list[float | None], list[float | None]]:
-    """Line segments from (z, 0) to (G(z), 1), separated by None for a single trace."""
-    step = max(1, math.ceil(len(z) / MAX_MAPPING_LINES))
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for z_i, g_i in zip(z[::step], g_z[::step]):
-        xs += [float(z_i), float(g_i), None]
-        ys += [0.0, 1.0, None]
-    return xs, ys
+def jsd_figure(metrics: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """JSD(p_data ‖ p_g) in nats against iteration, on a log axis (it spans decades)."""
+    data = downsample(metrics[["iteration", "jsd"]].dropna())
+    traces = [_line(_column(data, "iteration"), _column(data, "jsd"), _text(labels, "jsd"), _COLORS["star"],
+                    mode="lines+markers")]
+    layout = {"xaxis": _axis(_text(labels, "iteration")),
+              "yaxis": _axis(_text(labels, "jsd"), type="log", dtick="D2")}
+    return _figure(traces, layout, references=[_hline(math.log(2.0), _COLORS["grey"], _text(labels, "jsd_max"))])
 
+
+def modes_figure(metrics: pd.DataFrame, n_modes: int, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Modes captured (left axis, out of `n_modes`) and high-quality fraction (right axis)."""
+    data = downsample(metrics[["iteration", "modes_captured", "hq_fraction"]].dropna())
+    x = _column(data, "iteration")
+    traces = [_line(x, _column(data, "modes_captured"), _text(labels, "modes_captured"), _COLORS["data"],
+                    mode="lines+markers"),
+              _line(x, _column(data, "hq_fraction"), _text(labels, "hq_fraction"), _COLORS["g"],
+                    mode="lines+markers", yaxis="y2")]
+    layout = {"xaxis": _axis(_text(labels, "iteration")),
+              "yaxis": _axis(_text(labels, "modes_captured"), range=[0, n_modes + 0.5]),
+              "yaxis2": _axis(_text(labels, "hq_fraction"), range=[0, 1.02], overlaying="y", side="right",
+                              tickformat=".0%", showgrid=False)}
+    total = f"{_text(labels, 'modes_total')} = {n_modes}"
+    return _figure(traces, layout, references=[_hline(n_modes, _COLORS["grey"], total)])
+
+
+def compare_figure(runs: Mapping[str, pd.DataFrame], column: str, reference: float | None = None,
+                   labels: Mapping[str, str] | None = None, log_y: bool = False) -> go.Figure:
+    """One line per run (legend = the mapping's key) of `column` against iteration."""
+    traces = []
+    for name, frame in runs.items():
+        if column not in frame or frame[column].dropna().empty:
+            continue
+        data = downsample(frame[["iteration", column]].dropna())
+        traces.append({"type": "scatter", "mode": "lines", "x": _column(data, "iteration"),
+                       "y": _column(data, column), "name": name})
+    title = (labels or {}).get(column, DEFAULT_LABELS.get(column, column))
+    layout = {"xaxis": _axis(_text(labels, "iteration")),
+              "yaxis": _axis(title, type="log" if log_y else "linear")}
+    references = [] if reference is None else [_hline(reference, _COLORS["grey"], f"{reference:.3g}")]
+    return _figure(traces, layout, height=380, references=references)
+
+
+# ---- snapshots --------------------------------------------------------------------------------
 
 def snapshot_1d_figure(snapshot: Mapping[str, np.ndarray], labels: Mapping[str, str] | None = None) -> go.Figure:
     """The paper's Figure 1 from a real run: densities, D, D* and the z -> G(z) mapping.
@@ -155,58 +221,45 @@ def snapshot_1d_figure(snapshot: Mapping[str, np.ndarray], labels: Mapping[str, 
     `snapshot` holds `x`, `p_data`, `p_g`, `d`, `d_star` (all (N,), D* NaN where both
     densities vanish, drawn as a gap) and `z`, `g_z` ((M,)). Top panel: densities on the
     left axis, probabilities on the right; bottom panel: each latent value z (bottom
-    line) joined to the point G(z) it is mapped to (top line).
+    line) joined to the point G(z) it is mapped to (top line), as in the paper.
     """
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.75, 0.25],
-                        vertical_spacing=0.05, specs=[[{"secondary_y": True}], [{}]])
     x = snapshot["x"]
-    fig.add_scatter(x=x, y=snapshot["p_data"], name=_text(labels, "p_data"),
-                    line=dict(color=_COLORS["data"]), row=1, col=1)
-    fig.add_scatter(x=x, y=snapshot["p_g"], name=_text(labels, "p_g"),
-                    line=dict(color=_COLORS["g"]), row=1, col=1)
-    fig.add_scatter(x=x, y=snapshot["d"], name=_text(labels, "d"), line=dict(color=_COLORS["d"]),
-                    row=1, col=1, secondary_y=True)
-    fig.add_scatter(x=x, y=snapshot["d_star"], name=_text(labels, "d_star"), connectgaps=False,
-                    line=dict(color=_COLORS["star"], dash="dash"), row=1, col=1, secondary_y=True)
-    xs, ys = _mapping_segments(np.asarray(snapshot["z"]), np.asarray(snapshot["g_z"]))
-    fig.add_scatter(x=xs, y=ys, mode="lines", name=_text(labels, "mapping"),
-                    line=dict(color=_COLORS["grey"], width=1), row=2, col=1)
-    fig.update_yaxes(title_text=_text(labels, "density"), rangemode="tozero", row=1, col=1, secondary_y=False)
-    fig.update_yaxes(title_text=_text(labels, "probability"), range=[0, 1], row=1, col=1, secondary_y=True)
-    fig.update_yaxes(title_text=_text(labels, "z_axis"), showticklabels=False, range=[-0.05, 1.05], row=2, col=1)
-    fig.update_xaxes(title_text=_text(labels, "x"), row=2, col=1)
-    return _layout(fig, height=480)
+    step = max(1, math.ceil(len(snapshot["z"]) / MAX_MAPPING_LINES))
+    z, g_z = np.asarray(snapshot["z"])[::step], np.asarray(snapshot["g_z"])[::step]
+    traces = [
+        _line(x, snapshot["p_data"], _text(labels, "p_data"), _COLORS["data"]),
+        _line(x, snapshot["p_g"], _text(labels, "p_g"), _COLORS["g"]),
+        _line(x, snapshot["d"], _text(labels, "d"), _COLORS["d"], yaxis="y2"),
+        _line(x, snapshot["d_star"], _text(labels, "d_star"), _COLORS["star"], yaxis="y2", connectgaps=False,
+              line={"color": _COLORS["star"], "dash": "dash"}),
+        _line(_with_gaps(z, g_z), _with_gaps(np.zeros(len(z)), np.ones(len(z))), _text(labels, "mapping"),
+              _COLORS["grey"], yaxis="y3", line={"color": _COLORS["grey"], "width": 1}),
+    ]
+    layout = {
+        "xaxis": _axis(_text(labels, "x"), anchor="y3"),
+        "yaxis": _axis(_text(labels, "density"), domain=[0.3, 1.0], rangemode="tozero"),
+        "yaxis2": _axis(_text(labels, "probability"), domain=[0.3, 1.0], range=[0, 1], overlaying="y",
+                        side="right", showgrid=False),
+        "yaxis3": _axis(_text(labels, "z_axis"), domain=[0.0, 0.22], range=[-0.05, 1.05], showticklabels=False),
+    }
+    return _figure(traces, layout, height=480)
 
 
-def jsd_figure(metrics: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
-    """JSD(p_data ‖ p_g) in nats against iteration, on a log axis (it spans decades)."""
-    data = downsample(metrics[["iteration", "jsd"]].dropna())
-    fig = go.Figure()
-    fig.add_scatter(x=data["iteration"], y=data["jsd"], name=_text(labels, "jsd"),
-                    line=dict(color=_COLORS["star"]), mode="lines+markers")
-    fig.add_hline(y=math.log(2.0), line=dict(color=_COLORS["grey"], dash="dot"),
-                  annotation_text=_text(labels, "jsd_max"))
-    fig.update_xaxes(title_text=_text(labels, "iteration"))
-    fig.update_yaxes(title_text=_text(labels, "jsd"), type="log")
-    return _layout(fig)
-
-
-def _arrow_segments(points: np.ndarray, vectors: np.ndarray, length: float) -> tuple[list, list]:
-    """Arrows (shaft plus two barbs) for one Scatter trace; the longest is `length` long."""
+def _arrow_segments(points: np.ndarray, vectors: np.ndarray, length: float) -> tuple[np.ndarray, np.ndarray]:
+    """Arrows (shaft plus two barbs, NaN-separated) for one line trace; the longest is `length` long."""
     norms = np.linalg.norm(vectors, axis=1)
     scale = length / norms.max() if norms.size and norms.max() > 0 else 0.0
-    xs: list[float | None] = []
-    ys: list[float | None] = []
+    shafts = vectors * scale
+    tips = points + shafts
+    # Barbs: the reversed shaft, a third as long, rotated by ±25°.
+    back = -shafts / 3
     cos, sin = math.cos(math.radians(25)), math.sin(math.radians(25))
-    for (px, py), (vx, vy) in zip(points, vectors * scale):
-        tx, ty = px + vx, py + vy
-        xs += [px, tx, None]
-        ys += [py, ty, None]
-        # Barbs: the reversed shaft rotated by ±25°, a third of its length.
-        bx, by = -vx / 3, -vy / 3
-        for s in (sin, -sin):
-            xs += [tx, tx + bx * cos - by * s, None]
-            ys += [ty, ty + bx * s + by * cos, None]
+    barbs = [np.stack([back[:, 0] * cos - back[:, 1] * s, back[:, 0] * s + back[:, 1] * cos], axis=1)
+             for s in (sin, -sin)]
+    starts = np.stack([points, tips, tips], axis=1)                  # (Q, 3, 2)
+    ends = np.stack([tips, tips + barbs[0], tips + barbs[1]], axis=1)
+    xs = _with_gaps(starts[..., 0].ravel(), ends[..., 0].ravel())
+    ys = _with_gaps(starts[..., 1].ravel(), ends[..., 1].ravel())
     return xs, ys
 
 
@@ -217,38 +270,26 @@ def snapshot_2d_figure(snapshot: Mapping[str, np.ndarray], centers: np.ndarray,
     `snapshot`: `samples` (S, 2), `grid_x` (A,), `grid_y` (B,), `d` (B, A) probabilities,
     `grad_points` (Q, 2), `grad` (Q, 2) = −∂L_G/∂x. `centers`: (K, 2).
     """
-    grid_x, grid_y = snapshot["grid_x"], snapshot["grid_y"]
-    fig = go.Figure()
-    fig.add_heatmap(x=grid_x, y=grid_y, z=snapshot["d"], zmin=0, zmax=1, colorscale="RdBu_r", opacity=0.55,
-                    colorbar=dict(title=dict(text=_text(labels, "d")), thickness=12), name=_text(labels, "d"))
+    grid_x, grid_y = np.asarray(snapshot["grid_x"]), np.asarray(snapshot["grid_y"])
     samples = np.asarray(snapshot["samples"])[:MAX_SAMPLES]
-    fig.add_scattergl(x=samples[:, 0], y=samples[:, 1], mode="markers", name=_text(labels, "samples"),
-                      marker=dict(size=3, color=_COLORS["g"]))
-    fig.add_scatter(x=centers[:, 0], y=centers[:, 1], mode="markers", name=_text(labels, "centers"),
-                    marker=dict(symbol="x", size=10, color=_COLORS["data"], line=dict(width=2)))
     span = max(float(np.ptp(grid_x)), float(np.ptp(grid_y)))
-    xs, ys = _arrow_segments(np.asarray(snapshot["grad_points"]), np.asarray(snapshot["grad"]), 0.08 * span)
-    fig.add_scatter(x=xs, y=ys, mode="lines", name=_text(labels, "gradient"),
-                    line=dict(color="black", width=1))
-    fig.update_xaxes(range=[float(grid_x[0]), float(grid_x[-1])], constrain="domain")
-    fig.update_yaxes(range=[float(grid_y[0]), float(grid_y[-1])], scaleanchor="x", scaleratio=1)
-    return _layout(fig, height=480)
-
-
-def modes_figure(metrics: pd.DataFrame, n_modes: int, labels: Mapping[str, str] | None = None) -> go.Figure:
-    """Modes captured (left axis, out of `n_modes`) and high-quality fraction (right axis)."""
-    data = downsample(metrics[["iteration", "modes_captured", "hq_fraction"]].dropna())
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_scatter(x=data["iteration"], y=data["modes_captured"], name=_text(labels, "modes_captured"),
-                    mode="lines+markers", line=dict(color=_COLORS["data"]))
-    fig.add_scatter(x=data["iteration"], y=data["hq_fraction"], name=_text(labels, "hq_fraction"),
-                    mode="lines+markers", line=dict(color=_COLORS["g"]), secondary_y=True)
-    fig.add_hline(y=n_modes, line=dict(color=_COLORS["grey"], dash="dot"),
-                  annotation_text=f"{_text(labels, 'modes_total')} = {n_modes}")
-    fig.update_xaxes(title_text=_text(labels, "iteration"))
-    fig.update_yaxes(title_text=_text(labels, "modes_captured"), range=[0, n_modes + 0.5], secondary_y=False)
-    fig.update_yaxes(title_text=_text(labels, "hq_fraction"), range=[0, 1.02], secondary_y=True)
-    return _layout(fig)
+    arrows_x, arrows_y = _arrow_segments(np.asarray(snapshot["grad_points"]), np.asarray(snapshot["grad"]),
+                                         0.08 * span)
+    traces = [
+        {"type": "heatmap", "x": grid_x, "y": grid_y, "z": snapshot["d"], "zmin": 0, "zmax": 1,
+         "colorscale": "RdBu", "reversescale": True, "opacity": 0.55, "name": _text(labels, "d"),
+         "colorbar": {"title": {"text": _text(labels, "d")}, "thickness": 12}},
+        {"type": "scattergl", "mode": "markers", "x": samples[:, 0], "y": samples[:, 1],
+         "name": _text(labels, "samples"), "marker": {"size": 3, "color": _COLORS["g"]}},
+        {"type": "scatter", "mode": "markers", "x": centers[:, 0], "y": centers[:, 1],
+         "name": _text(labels, "centers"),
+         "marker": {"symbol": "x", "size": 10, "color": _COLORS["data"], "line": {"width": 2}}},
+        _line(arrows_x, arrows_y, _text(labels, "gradient"), "black", line={"color": "black", "width": 1}),
+    ]
+    layout = {"xaxis": {"range": [float(grid_x[0]), float(grid_x[-1])], "constrain": "domain"},
+              "yaxis": {"range": [float(grid_y[0]), float(grid_y[-1])], "scaleanchor": "x", "scaleratio": 1,
+                        "constrain": "domain"}}
+    return _figure(traces, layout, height=480)
 
 
 def tile_images(images: np.ndarray, columns: int = 8, pad: int = 2) -> np.ndarray:
@@ -267,41 +308,25 @@ def tile_images(images: np.ndarray, columns: int = 8, pad: int = 2) -> np.ndarra
     return canvas
 
 
+
 def image_grid_figure(images: np.ndarray, image_labels: Sequence[int] | None = None,
                       columns: int = 8) -> go.Figure:
     """The fixed-noise image grid of one snapshot, each tile captioned by its class label if given."""
     canvas = tile_images(images, columns)
-    fig = go.Figure(go.Image(z=canvas, hoverinfo="skip"))
+    annotations = []
     if image_labels is not None:
         n = min(len(image_labels), MAX_IMAGES)
         height, width = np.asarray(images).shape[1:3]
         columns = max(1, min(columns, n))
         for index, label in enumerate(list(image_labels)[:n]):
             r, c = divmod(index, columns)
-            fig.add_annotation(x=c * (width + 2) + 1, y=r * (height + 2) + 1, text=str(int(label)),
-                               showarrow=False, xanchor="left", yanchor="top",
-                               font=dict(color="yellow", size=10))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.update_layout(height=max(240, min(640, 3 * canvas.shape[0])), margin=dict(l=0, r=0, t=10, b=0))
-    return fig
-
-
-def compare_figure(runs: Mapping[str, pd.DataFrame], column: str, reference: float | None = None,
-                   labels: Mapping[str, str] | None = None, log_y: bool = False) -> go.Figure:
-    """One line per run (legend = the mapping's key) of `column` against iteration."""
-    fig = go.Figure()
-    for name, frame in runs.items():
-        if column not in frame or frame[column].dropna().empty:
-            continue
-        data = downsample(frame[["iteration", column]].dropna())
-        fig.add_scatter(x=data["iteration"], y=data[column], name=name, mode="lines")
-    if reference is not None:
-        fig.add_hline(y=reference, line=dict(color=_COLORS["grey"], dash="dot"))
-    fig.update_xaxes(title_text=_text(labels, "iteration"))
-    fig.update_yaxes(title_text=(labels or {}).get(column, DEFAULT_LABELS.get(column, column)),
-                     type="log" if log_y else "linear")
-    return _layout(fig, height=380)
+            annotations.append({"x": c * (width + 2) + 1, "y": r * (height + 2) + 1, "text": str(int(label)),
+                                "showarrow": False, "xanchor": "left", "yanchor": "top",
+                                "font": {"color": "yellow", "size": 10}})
+    layout = {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "annotations": annotations,
+              "margin": {"l": 0, "r": 0, "t": 10, "b": 0}}
+    return _figure([{"type": "image", "z": canvas, "hoverinfo": "skip"}], layout,
+                   height=max(240, min(640, 3 * canvas.shape[0])))
 
 
 def sweep_figure(k_values: Sequence[int], lr_values: Sequence[str], values: np.ndarray, keys: np.ndarray,
@@ -319,15 +344,15 @@ def sweep_figure(k_values: Sequence[int], lr_values: Sequence[str], values: np.n
     missing = _text(labels, "missing")
     text = [[(f"{v:.3g}" if math.isfinite(v) else (notes[i][j] if notes is not None else missing))
              for j, v in enumerate(row)] for i, row in enumerate(values)]
-    fig = go.Figure()
-    fig.add_heatmap(x=list(lr_values), y=rows, z=values, text=text, texttemplate="%{text}",
-                    colorscale="Viridis", colorbar=dict(title=dict(text=metric_label), thickness=12),
-                    hoverinfo="skip")
-    grid_x = [lr for _ in rows for lr in lr_values]
-    grid_y = [row for row in rows for _ in lr_values]
-    fig.add_scatter(x=grid_x, y=grid_y, mode="markers", customdata=np.asarray(keys).ravel(),
-                    marker=dict(size=40, symbol="square", color="rgba(0,0,0,0)"),
-                    hovertemplate="%{x}, %{y}<extra></extra>", showlegend=False)
-    fig.update_xaxes(title_text=_text(labels, "lr"), type="category")
-    fig.update_yaxes(title_text=_text(labels, "k"), type="category", autorange="reversed")
-    return _layout(fig, height=120 + 60 * len(rows))
+    traces = [
+        {"type": "heatmap", "x": list(lr_values), "y": rows, "z": values, "text": text, "texttemplate": "%{text}",
+         "colorscale": "Viridis", "hoverinfo": "skip",
+         "colorbar": {"title": {"text": metric_label}, "thickness": 12}},
+        {"type": "scatter", "mode": "markers", "x": [lr for _ in rows for lr in lr_values],
+         "y": [row for row in rows for _ in lr_values], "customdata": list(np.asarray(keys).ravel()),
+         "marker": {"size": 40, "symbol": "square", "color": "rgba(0,0,0,0)"},
+         "hovertemplate": "%{x}, %{y}<extra></extra>", "showlegend": False},
+    ]
+    layout = {"xaxis": _axis(_text(labels, "lr"), type="category"),
+              "yaxis": _axis(_text(labels, "k"), type="category", autorange="reversed")}
+    return _figure(traces, layout, height=120 + 60 * len(rows))

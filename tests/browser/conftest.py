@@ -51,12 +51,10 @@ class Server:
         self.url = f"http://localhost:{port}"
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Server:
-    runs = tmp_path_factory.mktemp("browser-runs")
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+def start_server(runs: Path, log: Path, extra_env: dict[str, str] | None = None) -> Server:
+    """Start the app exactly as the README says and wait for its health endpoint."""
     port = _free_port()
-    env = dict(os.environ, GAN_EXPLORER_RUNS=str(runs))
+    env = dict(os.environ, GAN_EXPLORER_RUNS=str(runs), **(extra_env or {}))
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
@@ -67,19 +65,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Server:
         try:
             with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as reply:
                 if reply.read().strip() == b"ok":
-                    break
+                    return Server(port, runs, process, log)
         except OSError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             raise RuntimeError(f"streamlit did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.3)
-    yield Server(port, runs, process, log)
-    process.terminate()
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
     try:
-        process.wait(timeout=10)
+        server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        process.kill()
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Server:
+    running = start_server(tmp_path_factory.mktemp("browser-runs"),
+                           tmp_path_factory.mktemp("server") / "streamlit.log")
+    yield running
+    stop_server(running)
 
 
 @pytest.fixture(scope="session")
@@ -107,6 +115,9 @@ def page(browser, server):
 def wait_for_app(page, timeout_ms: int = 30000) -> None:
     """Wait until Streamlit has finished running the script for the current page."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    # Every page draws the shared frame's links first and a title soon after.
+    page.wait_for_selector("[data-testid='stSidebar'] [data-testid='stPageLink']", timeout=timeout_ms)
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
     page.wait_for_timeout(300)

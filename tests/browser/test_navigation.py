@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.browser.conftest import (assert_no_exception, screenshot, start_server, stop_server,
+                                   wait_for_app)
 
 pytestmark = pytest.mark.browser
 
 PAGES = {"Theory": "Theory", "Training": "Training", "Gallery": "Gallery"}
+
+
+def sidebar_link(page, title: str):
+    return page.locator("[data-testid='stSidebar']").get_by_role("link", name=title, exact=True)
 
 
 def test_home_page_links_to_every_page(page, server) -> None:
@@ -16,7 +21,7 @@ def test_home_page_links_to_every_page(page, server) -> None:
     wait_for_app(page)
     assert page.locator("h1").first.inner_text() == "GAN Explorer"
     for title in PAGES:
-        assert page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).count() == 1
+        assert sidebar_link(page, title).count() == 1
     screenshot(page, "home")
     assert_no_exception(page)
     assert not page.errors, page.errors
@@ -26,7 +31,7 @@ def test_home_page_links_to_every_page(page, server) -> None:
 def test_each_page_through_the_navigation(page, server, title: str, path: str) -> None:
     page.goto(server.url)
     wait_for_app(page)
-    page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
+    sidebar_link(page, title).click()
     page.wait_for_url(f"**/{path}")
     wait_for_app(page, timeout_ms=60000)
     assert_no_exception(page)
@@ -58,3 +63,17 @@ def test_language_switch_and_shared_link(page, server) -> None:
     assert fresh.locator("h1").first.inner_text() == "GAN 探索器"
     screenshot(fresh, "home-zh")
     assert not page.errors, page.errors
+
+
+def test_a_deep_link_is_the_first_request_of_a_fresh_server(page, tmp_path) -> None:
+    """Pages-directory mode: /Training opened before anyone saw the home page still gets
+    the whole frame (translated navigation, language selector)."""
+    fresh = start_server(tmp_path / "runs", tmp_path / "streamlit.log")
+    try:
+        page.goto(f"{fresh.url}/Training?lang=zh")
+        wait_for_app(page, timeout_ms=60000)
+        assert sidebar_link(page, "首页").count() == 1
+        assert sidebar_link(page, "画廊").count() == 1
+        assert_no_exception(page)
+    finally:
+        stop_server(fresh)
