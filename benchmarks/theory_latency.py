@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gan_engine import theory  # noqa: E402
+from gan_engine import theory, theory_figure1, theory_model  # noqa: E402
 from gan_engine.plots import theory as plots  # noqa: E402
 from ui.strings.theory import EN  # noqa: E402
 
@@ -41,11 +41,11 @@ def engine_steps(preset: str) -> dict[str, Callable[[], object]]:
     state: dict[str, object] = {}
 
     def build() -> None:
-        state["data"] = theory.build_distribution(theory.preset_spec(preset, "data"))[0]
-        state["g"] = theory.build_distribution(theory.preset_spec(preset, "g"))[0]
+        state["data"] = theory_model.build_distribution(theory_model.preset_spec(preset, "data"))[0]
+        state["g"] = theory_model.build_distribution(theory_model.preset_spec(preset, "g"))[0]
 
     def compare() -> None:
-        state["cmp"] = theory.compare(state["data"], state["g"])
+        state["cmp"] = theory_model.compare(state["data"], state["g"])
 
     def student() -> None:
         cmp = state["cmp"]
@@ -56,11 +56,11 @@ def engine_steps(preset: str) -> dict[str, Callable[[], object]]:
 
     def sweep() -> None:
         cmp = state["cmp"]
-        state["sweep"] = theory.divergence_vs_shift(cmp.p_data.distribution, cmp.p_g.distribution)
+        state["sweep"] = theory_model.divergence_vs_shift(cmp.p_data.distribution, cmp.p_g.distribution)
 
     def fixed() -> None:
         state["losses"] = theory.generator_loss_curves(np.linspace(0.001, 0.999, 500))
-        state["fig1"] = theory.figure1_run()
+        state["fig1"] = theory_figure1.figure1_run()
 
     def equilibrium() -> None:
         cmp = state["cmp"]
@@ -89,8 +89,8 @@ def figure_steps(state: dict[str, object]) -> Callable[[], None]:
 def naive_headline(preset: str) -> None:
     """JSD, KL both ways and V(D*,G) with a Python loop over the grid (the baseline)."""
     x = theory.default_grid()
-    p = theory.build_distribution(theory.preset_spec(preset, "data"))[0].pdf(x)
-    q = theory.build_distribution(theory.preset_spec(preset, "g"))[0].pdf(x)
+    p = theory_model.build_distribution(theory_model.preset_spec(preset, "data"))[0].pdf(x)
+    q = theory_model.build_distribution(theory_model.preset_spec(preset, "g"))[0].pdf(x)
     dx = float(x[1] - x[0])
     jsd = kl_pq = kl_qp = value = 0.0
     for pi, qi in zip(p.tolist(), q.tolist()):
@@ -137,7 +137,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=15, help="timed repetitions per step (median reported)")
     args = parser.parse_args()
     print(f"grid: {theory.DEFAULT_GRID_POINTS} points on {theory.DEFAULT_X_RANGE}; median of {args.repeats} runs, ms\n")
-    for preset in theory.PRESETS:
+    for preset in theory_model.PRESETS:
         steps, state = engine_steps(preset)
         for step in steps.values():       # warm-up, and fills `state` for the figure step
             step()

@@ -13,21 +13,23 @@ limit do, because they protect the machine.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import logging
 import math
+import os
 import sys
 import time
-from dataclasses import fields
 from pathlib import Path
 from typing import Any, NoReturn
 
 from gan_engine.config import PRESETS, RunConfig
-from gan_engine.errors import ConfigError, GanExplorerError
+from gan_engine.errors import ConfigError, GanExplorerError, RunError
 
-CONFIG_FIELDS = [f.name for f in fields(RunConfig) if f.name != "preset"]
+CONFIG_FIELDS = [f.name for f in dataclasses.fields(RunConfig) if f.name != "preset"]
 PROGRESS_SECONDS = 2.0
+MAX_SAMPLE_BYTES = 2**30
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,12 +112,12 @@ def _overrides(args: argparse.Namespace, skip: tuple[str, ...] = ()) -> dict[str
 
 
 def _runner(args: argparse.Namespace) -> Any:
-    from gan_engine.limits import Limits
+    from gan_engine.limits import UNLIMITED_QUEUE, Limits
     from gan_engine.runner import Runner
     from gan_engine.store import RunStore
 
-    limits = Limits.from_env()
-    limits = Limits(None, None, limits.max_workers, 100_000, limits.cache_bytes)
+    limits = dataclasses.replace(Limits.from_env(), max_run_examples=None, max_batch_size=None,
+                                 max_queue=UNLIMITED_QUEUE)
     return Runner(RunStore(args.runs), limits=limits)
 
 
@@ -129,19 +131,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     launch = runner.launch(config, device=args.device)
     if not args.json:
         print(f"run {launch.key}: {launch.outcome}", file=sys.stderr)
-    if args.detach or launch.outcome == "cached":
-        summary = runner.store.summary(launch.key)
-    else:
+    if not args.detach and launch.outcome != "cached":
         try:
-            _follow(runner, launch.key, quiet=False)
+            _follow(runner, launch.key)
         except KeyboardInterrupt:
+            # Ctrl-C stops a run this command started; one it only attached to is someone else's.
             if launch.outcome in ("started", "queued"):
                 runner.cancel(launch.key)
                 runner.wait(launch.key, timeout=30)
             print(f"interrupted; run {launch.key} " + ("cancelled" if launch.outcome != "attached"
                   else "keeps training for the others attached to it"), file=sys.stderr)
             return 130
-        summary = runner.store.summary(launch.key)
+    summary = runner.store.summary(launch.key)
+    if summary is None:
+        raise RunError(f"Run {launch.key} was deleted while this command waited for it.")
     result = _summary_json(summary, runner)
     result["cached"] = launch.outcome == "cached"
     result["outcome"] = launch.outcome
@@ -152,14 +155,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0 if summary.status in ("done", "diverged") or args.detach else 1
 
 
-def _follow(runner: Any, key: str, quiet: bool) -> None:
+def _follow(runner: Any, key: str) -> None:
     """Wait for `key` to end, printing progress to stderr every few seconds."""
     last_print = 0.0
     while True:
         progress = runner.progress(key)
         if progress.status not in ("queued", "running"):
             return
-        if not quiet and time.monotonic() - last_print >= PROGRESS_SECONDS:
+        if time.monotonic() - last_print >= PROGRESS_SECONDS:
             last_print = time.monotonic()
             if progress.status == "queued":
                 print(f"  queued (position {progress.queue_position})", file=sys.stderr)
@@ -223,6 +226,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
     if out.suffix != ".npy":
         raise ConfigError(f"--out must name a .npy file; got {args.out!r}.")
     config, generator, _ = open_run(args.run, RunStore(args.runs)).load_models("cpu")
+    values = args.n * math.prod(getattr(generator, "data_shape", (1,)))
+    if values * 4 > MAX_SAMPLE_BYTES:
+        raise ConfigError(f"{args.n} samples of this generator would take {values * 4 / 2**30:.1f} GiB; "
+                          f"ask for fewer (at most {MAX_SAMPLE_BYTES // 2**30} GiB).")
     z = sampling.latents(sampling.check_seed(args.seed), args.n, config.latent_dim)
     labels = None
     if sampling.is_conditional(generator):
@@ -252,12 +259,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         shown = frame.drop(columns=["message", "created"]).fillna("")
         print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        for key, message in zip(frame["key"], frame["message"]):
+            if isinstance(message, str) and message:
+                print(f"{key}: {message}", file=sys.stderr)
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from gan_engine.errors import RunError
-
     runner = _runner(args)
     summary = runner.store.summary(args.key)
     if summary is None:
@@ -346,7 +354,7 @@ def cmd_convert_faces(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from gan_engine.store import default_runs_dir
+    from gan_engine.coordination import default_runs_dir
     from gan_engine.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -368,3 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     except GanExplorerError as error:
         print("error: " + " ".join(str(error).split()), file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # Whoever read stdout went away (`list | head`); silence the flush at exit too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -30,17 +30,33 @@ import errno
 import fcntl
 import os
 import re
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from gan_engine.errors import RunError
 
+RUNS_ENV = "GAN_EXPLORER_RUNS"
 KEY_PATTERN = re.compile(r"^[0-9a-f]{16}$")
 _QUEUE_ENTRY = re.compile(r"^(\d{20})-([0-9a-f]{16})$")
 # A used-time is refreshed at most this often, so polling a finished run every second
 # does not turn into a write every second.
 USED_REFRESH_SECONDS = 60.0
+
+
+def default_runs_dir() -> Path:
+    """`$GAN_EXPLORER_RUNS`, else the per-user cache folder (`~/.cache/gan-explorer/runs`...)."""
+    configured = os.environ.get(RUNS_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        base = Path(os.environ["LOCALAPPDATA"])
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "gan-explorer" / "runs"
 
 
 class RunDir:
@@ -91,7 +107,8 @@ class RunDir:
             fd = os.open(self.root / ".runner.lock", os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as error:
             raise RunError(f"The runs directory {self.root} is not writable ({error.strerror}): finished "
-                           f"runs can be read, but nothing can be trained or deleted there.") from None
+                           f"runs can be read, but nothing can be trained or deleted there; set "
+                           f"GAN_EXPLORER_RUNS to a writable folder.") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield

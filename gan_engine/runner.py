@@ -32,6 +32,7 @@ from gan_engine.store import CACHED_STATUSES, RunStore
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[1])
 # Checked here, without torch; whether the machine has that device is the worker's to say.
 DEVICE_PATTERN = re.compile(r"^(auto|cpu|mps|cuda(:\d{1,2})?)$")
+EXIT_WAIT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -89,18 +90,10 @@ class Runner:
         if cached is not None:
             return cached
         self.limits.check_run(config)
-        try:
-            self.dir.make_dirs()
-        except OSError as error:
-            raise RunError(f"The runs directory {self.store.root} cannot be created or written "
-                           f"({error.strerror}); set GAN_EXPLORER_RUNS to a writable folder.") from None
         with self.dir.runner_lock():
             served = self._served(key)
             if served is not None:
                 return served
-            if self.dir.is_live(key):
-                # Its lock is held but its file is not written yet: a launcher is mid-spawn.
-                return Launch(key, "attached", "queued")
             # Runs just launched into free slots are still in line for a moment: only those
             # beyond the free slots will really wait.
             waiting = len(self.dir.waiting()) - self._free_slots()
@@ -128,9 +121,12 @@ class Runner:
 
     def _spawn(self, config: RunConfig, key: str, device: str) -> None:
         """Write the queued run and start its worker; call under the runner lock."""
-        lock_fd = self.dir.take_key_lock(key)
+        # A worker that has written its final state may still be exiting (evicting old runs).
+        deadline = time.monotonic() + EXIT_WAIT_SECONDS
+        while (lock_fd := self.dir.take_key_lock(key)) is None and time.monotonic() < deadline:
+            time.sleep(0.05)
         if lock_fd is None:
-            raise RunError(f"Run {key} is being started by another process; try again.")
+            raise RunError(f"The previous worker of run {key} is still finishing; try again in a moment.")
         path = self.dir.run_file(key)
         try:
             for leftover in path.parent.glob(f"{path.name}.tmp-*"):

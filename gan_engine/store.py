@@ -15,14 +15,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gan_engine.config import RunConfig
-from gan_engine.coordination import KEY_PATTERN, RunDir
+from gan_engine.coordination import KEY_PATTERN, RunDir, default_runs_dir
 from gan_engine.errors import RunError
 from gan_engine.runfile import ACTIVE, STATUSES, RunFile, RunSummary
 
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["STATUSES", "CACHED_STATUSES", "RunStore", "RunSummary", "RunFile", "PRETRAINED_DIR",
            "default_runs_dir", "pretrained_path", "list_pretrained", "open_run"]
 
-RUNS_ENV = "GAN_EXPLORER_RUNS"
 # Statuses served from the cache: a seeded run that diverged diverges again, so it is a
 # result too. Failed, cancelled and interrupted runs start afresh when launched again.
 CACHED_STATUSES = ("done", "diverged")
@@ -42,20 +40,6 @@ INTERRUPTED_MESSAGE = ("The worker stopped before the run finished (killed, out 
                        "restarted); launch it again to start afresh.")
 LIST_COLUMNS = ("key", "preset", "target", "k", "lr_d", "lr_g", "loss", "batch_size", "iterations",
                 "status", "iteration", "total", "device", "seconds", "created", "message")
-
-
-def default_runs_dir() -> Path:
-    """`$GAN_EXPLORER_RUNS`, else the per-user cache folder (`~/.cache/gan-explorer/runs`...)."""
-    configured = os.environ.get(RUNS_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        base = Path(os.environ["LOCALAPPDATA"])
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "gan-explorer" / "runs"
 
 
 class RunStore:

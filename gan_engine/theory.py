@@ -11,8 +11,10 @@ truncation error. Degenerate inputs have defined answers rather than NaN or warn
 0·log 0 = 0, JSD = ln 2 for disjoint supports, KL = ∞ where the second density vanishes
 under the first, and D* is NaN (undefined, drawn as a gap) only where both densities do.
 
-Below the primitives sit the Theory page's model: the families a student picks from,
-their presets, the sweep behind "why gradients vanish" and the Figure-1 simulation.
+The Theory page's model is built on these primitives in two modules beside this one:
+`gan_engine.theory_model` (the families a student picks from, their presets, `compare` and
+the sweep behind "why gradients vanish") and `gan_engine.theory_figure1` (the Figure-1
+simulation).
 """
 
 from __future__ import annotations
@@ -22,14 +24,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gan_engine.distributions import Distribution1D, Gamma, Laplace, Mixture, Normal, Uniform
+from gan_engine.distributions import Distribution1D
 from gan_engine.errors import ConfigError
 
 LOG2 = math.log(2.0)
 LOG4 = math.log(4.0)
 
 # The page's grid: wide enough to hold all but ~1e-4 of every slider setting's mass (see
-# PARAM_RANGES), fine enough (dx = 0.008) for the narrowest allowed scale, 0.05, to span 6 steps.
+# `theory_model.PARAM_RANGES`), fine enough (dx = 0.008) for the narrowest allowed scale,
+# 0.05, to span 6 steps.
 DEFAULT_X_RANGE = (-20.0, 20.0)
 DEFAULT_GRID_POINTS = 5001
 # A density narrower than this many grid steps is widened (see `density_on_grid`).
@@ -48,7 +51,8 @@ def default_grid(points: int = DEFAULT_GRID_POINTS) -> np.ndarray:
 
 # ---- validation and quadrature --------------------------------------------------------------
 
-def _grid(x: np.ndarray) -> np.ndarray:
+def validated_grid(x: np.ndarray) -> np.ndarray:
+    """x (N,) as a float array; ConfigError unless it is 1-D, finite, strictly increasing, N ≥ 2."""
     x = np.asarray(x, dtype=float)
     if x.ndim != 1 or x.size < 2:
         raise ConfigError(f"The grid x must be a 1-D array of at least 2 points; got shape {x.shape}.")
@@ -68,15 +72,18 @@ def _density(name: str, p: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def trapezoid_weights(x: np.ndarray) -> np.ndarray:
     """Weights w (N,) such that w @ f is the trapezoidal integral of f over the grid x (N,)."""
-    step = np.diff(_grid(x))
+    step = np.diff(validated_grid(x))
     weights = np.zeros(x.shape)
     weights[:-1] += 0.5 * step
     weights[1:] += 0.5 * step
     return weights
 
 
-def _unit_mass(name: str, p: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """p scaled to integrate to 1 along its last axis; ConfigError if a row has no mass."""
+def unit_mass(name: str, p: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """p (..., N) scaled to integrate to 1 along its last axis; ConfigError if a row has no mass.
+
+    `weights` (N,) are the grid's `trapezoid_weights`; `name` names p in the error message.
+    """
     mass = p @ weights
     if np.any(mass <= 0.0):
         raise ConfigError(f"{name} is zero everywhere on the grid, so it is not a density there.")
@@ -86,10 +93,10 @@ def _unit_mass(name: str, p: np.ndarray, weights: np.ndarray) -> np.ndarray:
 def _unit_pair(p: np.ndarray, q: np.ndarray, x: np.ndarray, names: tuple[str, str] = ("p", "q"),
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Validate the grid x (N,) and two densities on it; return (weights, p, q) with unit-mass p, q."""
-    x = _grid(x)
+    x = validated_grid(x)
     weights = trapezoid_weights(x)
-    return (weights, _unit_mass(names[0], _density(names[0], p, x), weights),
-            _unit_mass(names[1], _density(names[1], q, x), weights))
+    return (weights, unit_mass(names[0], _density(names[0], p, x), weights),
+            unit_mass(names[1], _density(names[1], q, x), weights))
 
 
 def _xlog_ratio(a: np.ndarray, log_a: np.ndarray, log_b: np.ndarray) -> np.ndarray:
@@ -132,7 +139,7 @@ def density_on_grid(distribution: Distribution1D, x: np.ndarray) -> GridDensity:
     grid points and its integral would be garbage, so its scale is clamped to that width
     and `widened_from` records the original for the caller to report.
     """
-    x = _grid(x)
+    x = validated_grid(x)
     min_scale = MIN_POINTS_PER_SCALE * float(np.max(np.diff(x)))
     widened_from = None
     if distribution.scale < min_scale:
@@ -229,8 +236,11 @@ def pointwise_value(y: np.ndarray, p_data_at_x: float, p_g_at_x: float) -> np.nd
 
 # ---- divergences -------------------------------------------------------------------------------
 
-def _jsd_rows(p: np.ndarray, q: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """JSD along the last axis of unit-mass densities p, q (..., N); nats, clipped to [0, ln 2]."""
+def jsd_rows(p: np.ndarray, q: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """JSD along the last axis of unit-mass densities p, q (..., N); nats, clipped to [0, ln 2].
+
+    `weights` (N,) are the grid's `trapezoid_weights`; the result has shape (...,).
+    """
     # Halving p + q is exact (so JSD(p, p) is exactly 0) unless it underflows to 0 for a
     # subnormal p + q; there log m is log(p + q) − log 2 instead of -inf.
     half = 0.5 * (p + q)
@@ -247,7 +257,7 @@ def jsd(p: np.ndarray, q: np.ndarray, x: np.ndarray) -> float:
     ln 2 exactly when the supports are disjoint.
     """
     weights, p, q = _unit_pair(p, q, x)
-    return float(_jsd_rows(p, q, weights))
+    return float(jsd_rows(p, q, weights))
 
 
 def _kl_from_log(log_p: np.ndarray, log_q: np.ndarray, weights: np.ndarray) -> float:
@@ -273,7 +283,7 @@ def kl_from_log(log_p: np.ndarray, log_q: np.ndarray, x: np.ndarray) -> float:
     Finite wherever the true KL is, however small the densities get in the tails; both are
     normalised to unit mass on the grid first.
     """
-    x = _grid(x)
+    x = validated_grid(x)
     weights = trapezoid_weights(x)
     logs = []
     for name, log_density in (("log p", log_p), ("log q", log_q)):
@@ -288,8 +298,11 @@ def kl_from_log(log_p: np.ndarray, log_q: np.ndarray, x: np.ndarray) -> float:
     return _kl_from_log(logs[0], logs[1], weights)
 
 
-def _cdf_rows(p: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Cumulative trapezoidal integral along the last axis, starting at 0; same shape as p."""
+def cdf_rows(p: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Cumulative trapezoidal integral of p (..., N) along its last axis over the grid x (N,); p's shape.
+
+    Starts at 0, so it is the distribution function on the grid when p has unit mass.
+    """
     pieces = 0.5 * (p[..., 1:] + p[..., :-1]) * np.diff(x)
     cdf = np.zeros(p.shape)
     np.cumsum(pieces, axis=-1, out=cdf[..., 1:])
@@ -298,9 +311,9 @@ def _cdf_rows(p: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def wasserstein1(p: np.ndarray, q: np.ndarray, x: np.ndarray) -> float:
     """Wasserstein-1 (earth mover's) distance ∫ |F_p − F_q| dx in x units, p, q (N,) on the grid x (N,)."""
-    x = _grid(x)
+    x = validated_grid(x)
     weights, p, q = _unit_pair(p, q, x)
-    return float(np.abs(_cdf_rows(p, x) - _cdf_rows(q, x)) @ weights)
+    return float(np.abs(cdf_rows(p, x) - cdf_rows(q, x)) @ weights)
 
 
 # ---- generator losses -------------------------------------------------------------------------
@@ -362,268 +375,3 @@ def equilibrium(p_data: np.ndarray, x: np.ndarray) -> Equilibrium:
         mse_per_term=(1.0 - d_mean) ** 2,
     )
 
-
-# ---- the Theory page's model: families and presets ---------------------------------------------
-
-# Parameters of each family a student can pick, in slider order; a mixture has up to three
-# normal components (i = 1, 2, 3), of which the first `components` are used.
-FAMILIES: dict[str, tuple[str, ...]] = {
-    "normal": ("mu", "sigma"),
-    "mixture": ("components", "mu1", "sigma1", "w1", "mu2", "sigma2", "w2", "mu3", "sigma3", "w3"),
-    "uniform": ("low", "high"),
-    "laplace": ("mu", "b"),
-    "gamma": ("shape", "theta", "loc"),
-}
-
-# (min, max, step, default) of every parameter, chosen so that every setting keeps all but
-# ~1e-4 of its mass inside DEFAULT_X_RANGE and is at least 4 grid steps wide (a uniform
-# whose two ends meet is the exception: `density_on_grid` widens it, with a note).
-PARAM_RANGES: dict[str, tuple[float, float, float, float]] = {
-    "mu": (-5.0, 5.0, 0.1, 0.0), "sigma": (0.05, 2.5, 0.05, 1.0),
-    "components": (2, 3, 1, 2),
-    "mu1": (-5.0, 5.0, 0.1, -2.0), "sigma1": (0.05, 2.5, 0.05, 0.5), "w1": (0.0, 1.0, 0.05, 0.5),
-    "mu2": (-5.0, 5.0, 0.1, 2.0), "sigma2": (0.05, 2.5, 0.05, 0.5), "w2": (0.0, 1.0, 0.05, 0.5),
-    "mu3": (-5.0, 5.0, 0.1, 0.0), "sigma3": (0.05, 2.5, 0.05, 0.5), "w3": (0.0, 1.0, 0.05, 0.0),
-    "low": (-8.0, 8.0, 0.1, -1.0), "high": (-8.0, 8.0, 0.1, 1.0),
-    "b": (0.05, 1.5, 0.05, 1.0),
-    "shape": (1.0, 5.0, 0.25, 2.0), "theta": (0.1, 1.0, 0.05, 0.5), "loc": (-6.0, 2.0, 0.1, -1.0),
-}
-
-# Presets: (p_data, p_g) as family + parameters; unnamed parameters take their defaults.
-PRESETS: dict[str, tuple[dict[str, float | str], dict[str, float | str]]] = {
-    "equal": ({"family": "normal", "mu": 0.0, "sigma": 1.0}, {"family": "normal", "mu": 0.0, "sigma": 1.0}),
-    "shifted": ({"family": "normal", "mu": 0.0, "sigma": 1.0}, {"family": "normal", "mu": 2.0, "sigma": 1.0}),
-    "disjoint": ({"family": "uniform", "low": -3.0, "high": -1.0}, {"family": "uniform", "low": 1.0, "high": 3.0}),
-    "one_mode": ({"family": "mixture", "components": 2, "mu1": -2.0, "sigma1": 0.5, "w1": 0.5,
-                  "mu2": 2.0, "sigma2": 0.5, "w2": 0.5},
-                 {"family": "normal", "mu": 2.0, "sigma": 0.5}),
-}
-DEFAULT_PRESET = "shifted"
-
-
-def preset_spec(name: str, role: str) -> dict[str, float | str]:
-    """The full parameter set (family plus every parameter) of `role` ("data" or "g") in preset `name`."""
-    if name not in PRESETS or role not in ("data", "g"):
-        raise ConfigError(f"Unknown preset {name!r} or role {role!r}: presets are {', '.join(PRESETS)}.")
-    given = PRESETS[name][0 if role == "data" else 1]
-    spec: dict[str, float | str] = {param: limits[3] for param, limits in PARAM_RANGES.items()}
-    spec.update(given)
-    return spec
-
-
-def build_distribution(spec: dict[str, float | str]) -> tuple[Distribution1D, tuple[str, ...]]:
-    """The distribution a page's parameter set describes, and notes on what was adjusted.
-
-    `spec` holds "family" (a key of FAMILIES) and that family's parameters. Notes:
-    "equal_weights" when every mixture weight was 0 (equal weights are used instead).
-    A uniform with low ≥ high is read with its ends swapped (a zero width is later
-    widened by `density_on_grid`).
-    """
-    family = spec.get("family")
-    if family not in FAMILIES:
-        raise ConfigError(f"Unknown family {family!r}: choose one of {', '.join(FAMILIES)}.")
-    needed = FAMILIES[family]
-    if family == "mixture":   # only the components in use need parameters
-        count = int(spec.get("components", 0))
-        needed = tuple(name for name in needed if name == "components" or int(name[-1]) <= count)
-    missing = [name for name in needed if name not in spec]
-    if missing:
-        raise ConfigError(f"The {family} family needs the parameter(s) {', '.join(missing)}.")
-    value = {name: float(spec[name]) for name in needed}
-    if family == "normal":
-        return Normal(value["mu"], value["sigma"]), ()
-    if family == "uniform":
-        low, high = sorted((value["low"], value["high"]))
-        return Uniform(low, max(high, low + 1e-9)), ()
-    if family == "laplace":
-        return Laplace(value["mu"], value["b"]), ()
-    if family == "gamma":
-        return Gamma(value["shape"], value["theta"], value["loc"]), ()
-    count = int(value["components"])
-    if count not in (2, 3):
-        raise ConfigError(f"A mixture here has 2 or 3 components; got {count}.")
-    parts = [Normal(value[f"mu{i}"], value[f"sigma{i}"]) for i in range(1, count + 1)]
-    weights = [value[f"w{i}"] for i in range(1, count + 1)]
-    if sum(weights) <= 0.0:
-        return Mixture(parts), ("equal_weights",)
-    return Mixture(parts, weights), ()
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Everything the page shows about one (p_data, p_g) pair on the grid x (N,).
-
-    Divergences in nats (KL may be math.inf); `value_optimal` is V(D*, G) from the value
-    function and `value_identity` is −log 4 + 2·JSD from the JSD, computed independently.
-    """
-
-    x: np.ndarray
-    p_data: GridDensity
-    p_g: GridDensity
-    d_star: np.ndarray
-    jsd: float
-    kl_data_g: float
-    kl_g_data: float
-    w1: float
-    value_optimal: float
-    value_identity: float
-
-    def at(self, point: float) -> tuple[float, float, float]:
-        """p_data(point), p_g(point) (per x unit, interpolated) and D*(point) (NaN where both vanish)."""
-        p = float(np.interp(point, self.x, self.p_data.values))
-        q = float(np.interp(point, self.x, self.p_g.values))
-        peak = float(np.max(self.p_data.values + self.p_g.values))
-        return p, q, (p / (p + q) if p + q > VANISH_REL_TOL * peak else math.nan)
-
-
-def compare(p_data: Distribution1D, p_g: Distribution1D, x: np.ndarray | None = None) -> Comparison:
-    """Evaluate both distributions on the grid x (default: `default_grid()`) and every quantity between them."""
-    x = default_grid() if x is None else _grid(x)
-    data, gen = density_on_grid(p_data, x), density_on_grid(p_g, x)
-    p, q = data.values, gen.values
-    d_star = optimal_discriminator(p, q)
-    divergence = jsd(p, q, x)
-    return Comparison(
-        x=x, p_data=data, p_g=gen, d_star=d_star, jsd=divergence,
-        kl_data_g=kl_from_log(data.log_values, gen.log_values, x),
-        kl_g_data=kl_from_log(gen.log_values, data.log_values, x), w1=wasserstein1(p, q, x),
-        value_optimal=value_function(d_star, p, q, x), value_identity=-LOG4 + 2.0 * divergence,
-    )
-
-
-# ---- why gradients vanish: divergences as p_g slides away -------------------------------------
-
-@dataclass(frozen=True)
-class ShiftSweep:
-    """JSD and W1 between p_data and a translated copy of p_g, per translation.
-
-    shift (S,): mean(p_g) − mean(p_data) in x units; jsd (S,) in nats; w1 (S,) in x units.
-    """
-
-    shift: np.ndarray
-    jsd: np.ndarray
-    w1: np.ndarray
-
-
-def divergence_vs_shift(p_data: Distribution1D, p_g: Distribution1D, max_shift: float = 10.0,
-                        steps: int = 41, max_points: int = 6001) -> ShiftSweep:
-    """Slide p_g so its mean runs from p_data's mean to `max_shift` beyond it, in `steps` steps.
-
-    On a uniform grid a translation by whole grid steps is an index shift, so p_g is
-    evaluated once on an extended grid and each translated copy is a view into it; the
-    shifts are rounded to whole steps (the returned `shift` holds the exact values used).
-    """
-    if not (math.isfinite(max_shift) and max_shift > 0.0) or not 2 <= steps <= 1000:
-        raise ConfigError("The sweep needs max_shift > 0 and between 2 and 1000 steps.")
-    spread = 8.0 * max(p_data.std, p_g.std)
-    low, high = p_data.mean - spread, p_data.mean + max_shift + spread
-    dx = max(min(p_data.scale, p_g.scale) / MIN_POINTS_PER_SCALE, (high - low) / (max_points - 1))
-    x = low + dx * np.arange(int(math.ceil((high - low) / dx)) + 1)               # (N,)
-    offsets = np.rint(np.linspace(0.0, max_shift, steps) / dx).astype(int)        # (S,) grid steps
-    most = int(offsets[-1])
-    # q at shift k·dx on x[i] is the centred copy at x[i] − k·dx = x_ext[i − k + most].
-    x_ext = low + dx * np.arange(-most, x.size)                                    # (N + most,)
-    centred = p_g.shifted(p_data.mean - p_g.mean).pdf(x_ext)
-    q = np.lib.stride_tricks.sliding_window_view(centred, x.size)[most - offsets]  # (S, N)
-    weights = trapezoid_weights(x)
-    p = _unit_mass("p_data", p_data.pdf(x), weights)                              # (N,)
-    q = _unit_mass("p_g", q, weights)
-    w1 = np.abs(_cdf_rows(q, x) - _cdf_rows(p, x)) @ weights
-    return ShiftSweep(offsets * dx, _jsd_rows(p[None, :], q, weights), w1)
-
-
-# ---- Figure 1 of Goodfellow et al. (2014), computed --------------------------------------------
-
-@dataclass(frozen=True)
-class Figure1Frame:
-    """One moment of the game: generator N(mu, sigma²) and discriminator D on the grid.
-
-    `panel` is "a"-"d" for the paper's four panels, "" for the rounds between; `rounds` counts
-    generator updates so far; p_g, d (N,) on the run's grid; g_z (M,) = G(z) for the run's z.
-    """
-
-    panel: str
-    rounds: int
-    mu: float
-    sigma: float
-    p_g: np.ndarray
-    d: np.ndarray
-    g_z: np.ndarray
-
-
-@dataclass(frozen=True)
-class Figure1Run:
-    """The simulation: grid x (N,), p_data (N,), latent values z (M,) in (0, 1) and the frames."""
-
-    x: np.ndarray
-    p_data: np.ndarray
-    z: np.ndarray
-    frames: tuple[Figure1Frame, ...]
-
-    def panel(self, name: str) -> Figure1Frame:
-        """The frame shown as the paper's panel `name` ("a", "b", "c" or "d")."""
-        return next(frame for frame in self.frames if frame.panel == name)
-
-
-def _normal_log_pdf(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
-    return -0.5 * ((x - mu) / sigma) ** 2 - math.log(sigma) - 0.5 * math.log(2.0 * math.pi)
-
-
-def _standard_normal_quantile(u: np.ndarray) -> np.ndarray:
-    """Φ⁻¹(u) for u (M,) in (0, 1), by inverting the tabulated normal CDF (no SciPy at run time)."""
-    t = np.linspace(-9.0, 9.0, 18001)
-    cdf = _cdf_rows(np.exp(_normal_log_pdf(t, 0.0, 1.0)), t)
-    return np.interp(u, cdf / cdf[-1], t)
-
-
-def figure1_run(data_mu: float = 1.0, data_sigma: float = 0.5, start_mu: float = -0.4,
-                start_sigma: float = 0.9, rounds: int = 30, learning_rate: float = 0.15,
-                lines: int = 15, x_range: tuple[float, float] = (-3.0, 4.0), points: int = 701) -> Figure1Run:
-    """Recreate Figure 1: a 1-D generator G(z) = mu + sigma·Φ⁻¹(z), z ~ U(0, 1), trained against D*.
-
-    Panels: (a) the start, with D after three steps of gradient ascent on V from D = 1/2
-    (a partially accurate classifier); (b) D converged to D*; (c) after one generator update,
-    G(z) has moved where D* is higher; (d) after `rounds` rounds of "D ← D*, one generator
-    step", p_g ≈ p_data and D ≈ 1/2. The generator step descends the non-saturating loss
-    E_z[−log D(G(z))] in (mu, log sigma) with D held fixed; its gradient is taken by
-    Gauss-Hermite quadrature over z using the closed-form slope of D*'s logit.
-    """
-    if data_sigma <= 0.0 or start_sigma <= 0.0 or rounds < 2 or lines < 2 or points < 10:
-        raise ConfigError("Figure 1 needs positive sigmas, at least 2 rounds, 2 lines and 10 points.")
-    x = np.linspace(*x_range, points)
-    log_p = _normal_log_pdf(x, data_mu, data_sigma)
-    z = (np.arange(lines) + 0.5) / lines
-    z_normal = _standard_normal_quantile(z)
-    nodes, node_weights = np.polynomial.hermite_e.hermegauss(40)
-    node_weights = node_weights / node_weights.sum()          # expectation over N(0, 1)
-
-    def frame(panel: str, done: int, mu: float, sigma: float, logit: np.ndarray) -> Figure1Frame:
-        return Figure1Frame(panel, done, mu, sigma, np.exp(_normal_log_pdf(x, mu, sigma)),
-                            1.0 / (1.0 + np.exp(-logit)), mu + sigma * z_normal)
-
-    def generator_step(mu: float, sigma: float) -> tuple[float, float]:
-        # D = D* of the current generator is frozen: logit(x) = log p_data − log p_g, whose
-        # slope is linear in x; ∂(−log D)/∂x = −(1 − D)·slope.
-        g = mu + sigma * nodes
-        logit = _normal_log_pdf(g, data_mu, data_sigma) - _normal_log_pdf(g, mu, sigma)
-        slope = -(g - data_mu) / data_sigma ** 2 + (g - mu) / sigma ** 2
-        pull = -(1.0 - 1.0 / (1.0 + np.exp(-logit))) * slope       # ∂loss/∂x at each node
-        grad_mu = float(pull @ node_weights)
-        grad_log_sigma = float((pull * nodes) @ node_weights) * sigma
-        return mu - learning_rate * grad_mu, sigma * math.exp(-learning_rate * grad_log_sigma)
-
-    mu, sigma = start_mu, start_sigma
-    p, q = np.exp(log_p), np.exp(_normal_log_pdf(x, mu, sigma))
-    partial = np.zeros(points)
-    for _ in range(3):   # functional gradient ascent on V: ∂V/∂logit = p − (p + q)·D
-        partial += 1.5 * (p - (p + q) / (1.0 + np.exp(-partial)))
-    d_star_logit = log_p - _normal_log_pdf(x, mu, sigma)
-    frames = [frame("a", 0, mu, sigma, partial), frame("b", 0, mu, sigma, d_star_logit)]
-    mu, sigma = generator_step(mu, sigma)
-    frames.append(frame("c", 1, mu, sigma, d_star_logit))
-    for done in range(1, rounds):
-        logit = log_p - _normal_log_pdf(x, mu, sigma)
-        frames.append(frame("", done, mu, sigma, logit))
-        mu, sigma = generator_step(mu, sigma)
-    frames.append(frame("d", rounds, mu, sigma, log_p - _normal_log_pdf(x, mu, sigma)))
-    return Figure1Run(x, p, z, tuple(frames))

@@ -21,10 +21,13 @@ import signal
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gan_engine.coordination import RunDir
 from gan_engine.errors import GanExplorerError, RunError
+
+if TYPE_CHECKING:
+    from gan_engine.runfile import RunRecord
 
 log = logging.getLogger("gan_engine.worker")
 QUEUE_POLL_SECONDS = 0.2
@@ -35,7 +38,7 @@ FLUSH_COST_FACTOR = 20.0
 
 
 class _Stop:
-    """Why the run should stop early, set from a signal handler or a failed write."""
+    """Set by SIGTERM (a shutdown): the run should stop early and say so."""
 
     def __init__(self) -> None:
         self.terminated = False
@@ -53,23 +56,30 @@ def run_worker(key: str, root: Path, lock_fd: int | None = None, max_workers: in
     """
     run_dir = RunDir(root)
     if lock_fd is None:
-        lock_fd = run_dir.take_key_lock(key)
-        if lock_fd is None:
-            raise RunError(f"Run {key} already has a worker.")
-        run_dir.enqueue(key, time.time_ns())
+        with run_dir.runner_lock():     # as a launcher does, so lock files are never swapped under us
+            lock_fd = run_dir.take_key_lock(key)
+            if lock_fd is None:
+                raise RunError(f"Run {key} already has a worker.")
+            run_dir.enqueue(key, time.time_ns())
     stop = _Stop()
     signal.signal(signal.SIGTERM, stop.on_sigterm)
     log.info("worker %d: run %s waiting for one of %d slot(s)", os.getpid(), key, max_workers)
     slot_fd = _wait_for_slot(run_dir, key, max_workers, stop)
     try:
-        return _run(run_dir, key, device, cache_bytes, stop, slot_fd is not None)
+        code = _run(run_dir, key, device, stop, slot_fd is not None)
     finally:
         run_dir.dequeue(key)
-        # Closing the slot before the key lock lets the next run in line start while this
-        # one's lock (and so its "live" state) still covers the final write.
         if slot_fd is not None:
             os.close(slot_fd)
+        # Only now does the run stop looking live: its final state is already on disk.
         os.close(lock_fd)
+    if cache_bytes is not None:
+        from gan_engine.store import RunStore
+
+        evicted = RunStore(root).evict(cache_bytes, keep=(key,))
+        if evicted:
+            log.info("evicted least recently used runs: %s", ", ".join(evicted))
+    return code
 
 
 def _wait_for_slot(run_dir: RunDir, key: str, max_workers: int, stop: _Stop) -> int | None:
@@ -85,9 +95,8 @@ def _wait_for_slot(run_dir: RunDir, key: str, max_workers: int, stop: _Stop) -> 
     return None
 
 
-def _run(run_dir: RunDir, key: str, device: str, cache_bytes: int | None, stop: _Stop, got_slot: bool) -> int:
+def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool) -> int:
     from gan_engine.runfile import RunFile, RunRecord
-    from gan_engine.store import RunStore
 
     path = run_dir.run_file(key)
     queued = RunFile(path).summary()
@@ -108,15 +117,11 @@ def _run(run_dir: RunDir, key: str, device: str, cache_bytes: int | None, stop: 
     saved = writer.final()
     run_dir.clear_cancel(key)
     run_dir.mark_used(key)
-    if cache_bytes is not None:
-        evicted = RunStore(run_dir.root).evict(cache_bytes, keep=(key,))
-        if evicted:
-            log.info("evicted least recently used runs: %s", ", ".join(evicted))
     log.info("worker %d: run %s ended %s", os.getpid(), key, record.status)
     return 0 if saved and record.status in ("done", "diverged") else 1
 
 
-def _train(record: Any, writer: "_RunWriter", run_dir: RunDir, key: str, device: str, stop: _Stop) -> None:
+def _train(record: "RunRecord", writer: "_RunWriter", run_dir: RunDir, key: str, device: str, stop: _Stop) -> None:
     """Train `record.config`, filling `record`; every outcome ends in a final status."""
     from gan_engine.runfile import state_arrays
 
@@ -153,7 +158,7 @@ def _train(record: Any, writer: "_RunWriter", run_dir: RunDir, key: str, device:
 class _RunWriter:
     """Saves a RunRecord atomically, at most about once a second."""
 
-    def __init__(self, path: Path, record: Any) -> None:
+    def __init__(self, path: Path, record: "RunRecord") -> None:
         self.path, self.record = path, record
         self.error: OSError | None = None
         self._last = 0.0

@@ -1,9 +1,11 @@
 """Theory page: V(D,G), the optimal discriminator D* and the Jensen-Shannon divergence, live.
 
 The student picks p_data and p_g from families of 1-D densities; every quantity is computed
-by `gan_engine.theory` on a fine grid and drawn by `gan_engine.plots.theory`. Section numbers
-follow the issue: (1) distributions, (2) D*, (3) value function, (4) divergences,
-(5) vanishing gradients, (6) generator losses, (7) equilibrium, (8) Figure 1.
+by `gan_engine.theory` on a fine grid (the families, presets and comparison come from
+`gan_engine.theory_model`, the Figure-1 simulation from `gan_engine.theory_figure1`) and drawn
+by `gan_engine.plots.theory`. Section numbers follow the issue: (1) distributions, (2) D*,
+(3) value function, (4) divergences, (5) vanishing gradients, (6) generator losses,
+(7) equilibrium, (8) Figure 1.
 Formulas are LaTeX, which reads the same in every language, so they live here, not in the
 translation table.
 """
@@ -14,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from gan_engine import theory
+from gan_engine import theory, theory_figure1, theory_model
 from gan_engine.errors import GanExplorerError
 from gan_engine.plots import theory as plots
 from ui.frame import setup_page
@@ -42,16 +44,16 @@ def apply_preset() -> None:
     """Write the chosen preset's family and parameters into both distributions' widgets."""
     name = st.session_state["theory_preset"]
     for role in ROLES:
-        for param, value in theory.preset_spec(name, role).items():
+        for param, value in theory_model.preset_spec(name, role).items():
             st.session_state[f"theory_{role}_{param}"] = value
 
 
 def init_state() -> None:
     """Give every widget its starting value once, in one place (missing keys only)."""
     if "theory_preset" not in st.session_state:
-        st.session_state["theory_preset"] = theory.DEFAULT_PRESET
+        st.session_state["theory_preset"] = theory_model.DEFAULT_PRESET
     for role in ROLES:
-        for param, value in theory.preset_spec(theory.DEFAULT_PRESET, role).items():
+        for param, value in theory_model.preset_spec(theory_model.DEFAULT_PRESET, role).items():
             st.session_state.setdefault(f"theory_{role}_{param}", value)
     for key, value in (("theory_disc_a", -1.0), ("theory_disc_b", 1.0), ("theory_point_x", 0.5)):
         st.session_state.setdefault(key, value)
@@ -60,18 +62,18 @@ def init_state() -> None:
 def distribution_controls(role: str) -> Spec:
     """Family picker and sliders for p_data or p_g; returns the parameter set as a hashable tuple."""
     # Labels are looked up here, not inside format_func, which may run outside the script run.
-    family_names = {name: t(f"theory.family.{name}") for name in theory.FAMILIES}
+    family_names = {name: t(f"theory.family.{name}") for name in theory_model.FAMILIES}
     family = st.selectbox(t("theory.family"), list(family_names), key=f"theory_{role}_family",
                           format_func=family_names.get)
     st.latex(("p_{data}" if role == "data" else "p_g") + "(x) = " + FAMILY_LATEX[family])
-    params = theory.FAMILIES[family]
+    params = theory_model.FAMILIES[family]
     if family == "mixture":
         count = st.radio(t("theory.param.components"), (2, 3), horizontal=True, key=f"theory_{role}_components")
         params = tuple(p for p in params if p == "components" or int(p[-1]) <= count)
     columns = st.columns(3 if family == "mixture" else len(params))
     sliders = [p for p in params if p != "components"]
     for index, param in enumerate(sliders):
-        low, high, step, _ = theory.PARAM_RANGES[param]
+        low, high, step, _ = theory_model.PARAM_RANGES[param]
         base, sub = (param[:-1], SUBSCRIPTS[param[-1]]) if param[-1].isdigit() else (param, "")
         with columns[index % len(columns)]:
             st.slider(t(f"theory.param.{base}") + sub, float(low), float(high), step=float(step),
@@ -80,23 +82,23 @@ def distribution_controls(role: str) -> Spec:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def comparison(data_spec: Spec, g_spec: Spec) -> tuple[theory.Comparison, theory.ShiftSweep,
+def comparison(data_spec: Spec, g_spec: Spec) -> tuple[theory_model.Comparison, theory_model.ShiftSweep,
                                                        tuple[tuple[str, str], ...]]:
     """Everything that depends only on the two distributions (cached: D sliders reuse it).
 
     Returns the comparison, the shift sweep and the build notes as (role, note) pairs.
     """
-    data, data_notes = theory.build_distribution(dict(data_spec))
-    gen, g_notes = theory.build_distribution(dict(g_spec))
-    result = theory.compare(data, gen)
-    sweep = theory.divergence_vs_shift(result.p_data.distribution, result.p_g.distribution)
+    data, data_notes = theory_model.build_distribution(dict(data_spec))
+    gen, g_notes = theory_model.build_distribution(dict(g_spec))
+    result = theory_model.compare(data, gen)
+    sweep = theory_model.divergence_vs_shift(result.p_data.distribution, result.p_g.distribution)
     return result, sweep, tuple(("data", n) for n in data_notes) + tuple(("g", n) for n in g_notes)
 
 
 @st.cache_data(show_spinner=False)
-def fixed_results() -> tuple[theory.GeneratorLossCurves, theory.Figure1Run]:
+def fixed_results() -> tuple[theory.GeneratorLossCurves, theory_figure1.Figure1Run]:
     """The parts that do not depend on any slider: loss curves and the Figure-1 simulation."""
-    return theory.generator_loss_curves(np.linspace(0.001, 0.999, 500)), theory.figure1_run()
+    return theory.generator_loss_curves(np.linspace(0.001, 0.999, 500)), theory_figure1.figure1_run()
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
@@ -132,7 +134,7 @@ label_items = tuple(labels.items())
 
 # ---- (1) the two distributions ----------------------------------------------------------------
 explain("s1")
-preset_names = {name: t(f"theory.preset.{name}") for name in theory.PRESETS}
+preset_names = {name: t(f"theory.preset.{name}") for name in theory_model.PRESETS}
 st.selectbox(t("theory.preset"), list(preset_names), key="theory_preset", on_change=apply_preset,
              format_func=preset_names.get)
 specs = {}

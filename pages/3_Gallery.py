@@ -1,7 +1,8 @@
 """Gallery page: draw from trained generators, walk through their latent space, judge samples.
 
 The page reads widgets and shows what `ui/gallery_view.py` computes (cached; each
-generator is loaded once per server process). Only the chosen view is computed.
+generator is loaded once per server process). Only the chosen view is computed. Like every
+page it sets up the shared frame itself (`ui.frame.setup_page`), so a deep link works.
 """
 
 import numpy as np
@@ -11,6 +12,7 @@ from gan_engine.errors import DataError, GanExplorerError
 from gan_engine.plots import gallery as plots
 from gan_engine.sampling import MAX_SEED, clamp_seed
 from ui import gallery_view as view
+from ui.frame import setup_page
 from ui.i18n import t
 
 DIGITS = list(range(10))
@@ -160,6 +162,7 @@ VIEWS = {"sample": show_samples, "same_z": show_same_z, "interpolate": show_inte
          "corners": show_corners, "morph": show_morph, "diagnostics": show_diagnostics}
 CONDITIONAL_ONLY = ("same_z", "morph")
 
+setup_page("nav.gallery")
 st.title(t("gallery.title"))
 st.caption(t("gallery.intro"))
 try:

@@ -81,3 +81,19 @@ def eventually(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
             return False
         time.sleep(0.05)
     return True
+
+
+def write_finished(runs: Path, seed: int, padding_bytes: int = 0) -> str:
+    """A finished run file (no weights) of about `padding_bytes` plus ~10 KB; its key."""
+    import numpy as np
+
+    from gan_engine.runfile import RunRecord, write_run_file
+    from gan_engine.store import RunStore
+
+    config = tiny(seed)
+    record = RunRecord(key=config.key(), config=config, status="done", iteration=20, total=20, device="cpu")
+    record.add_snapshot(20, {"x": np.zeros(padding_bytes // 8)})
+    store = RunStore(runs)
+    store.dir.make_dirs()
+    write_run_file(store.run_path(config.key()), record)
+    return config.key()

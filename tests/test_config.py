@@ -92,7 +92,7 @@ def test_visitor_limits_and_the_local_switch(monkeypatch: pytest.MonkeyPatch) ->
     assert (hosted.max_workers, hosted.max_queue, hosted.cache_bytes) == (1, 12, 1024 * 1024 * 1024)
     for name in PRESETS:                       # every preset fits a visitor's caps
         hosted.check_run(preset(name))
-    big = preset("gauss1d", iterations=1_000_000)
+    big = preset("gauss1d", iterations=1_000_000, batch_size=256)
     assert run_examples(big) == 1_000_000 * 256 * 2
     with pytest.raises(ConfigError, match="too large for this server.*512,000,000 examples"):
         hosted.check_run(big)

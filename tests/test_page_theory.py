@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan_engine import theory
+from gan_engine import theory_figure1, theory_model
 from ui.i18n import LANG_WIDGET_KEY
 from ui.strings.theory import EN, ZH
 
@@ -46,7 +46,7 @@ def test_page_opened_directly_renders_in_english(page: AppTest) -> None:
     assert float(metric(page, "theory.jsd_nats")) == pytest.approx(0.33683082, abs=1e-8)
 
 
-@pytest.mark.parametrize("preset", list(theory.PRESETS))
+@pytest.mark.parametrize("preset", list(theory_model.PRESETS))
 def test_every_preset_renders_and_shows_the_identity_to_8_digits(page: AppTest, preset: str) -> None:
     page.selectbox(key="theory_preset").set_value(preset).run()
     assert_clean(page)
@@ -55,8 +55,8 @@ def test_every_preset_renders_and_shows_the_identity_to_8_digits(page: AppTest, 
     jsd = float(metric(page, "theory.jsd_nats"))
     assert 0.0 <= jsd <= math.log(2)
     # The preset really was applied to the widgets.
-    assert page.selectbox(key="theory_data_family").value == theory.PRESETS[preset][0]["family"]
-    assert page.selectbox(key="theory_g_family").value == theory.PRESETS[preset][1]["family"]
+    assert page.selectbox(key="theory_data_family").value == theory_model.PRESETS[preset][0]["family"]
+    assert page.selectbox(key="theory_g_family").value == theory_model.PRESETS[preset][1]["family"]
     expected = {"equal": "0.00000000", "disjoint": "0.69314718", "shifted": "0.33683082", "one_mode": "0.21572793"}
     assert metric(page, "theory.jsd_nats") == expected[preset]
 
@@ -105,7 +105,7 @@ def test_degenerate_settings_give_messages_not_errors(page: AppTest) -> None:
     assert any("narrower than the grid" in w.value for w in page.warning)
 
 
-@pytest.mark.parametrize("family", list(theory.FAMILIES))
+@pytest.mark.parametrize("family", list(theory_model.FAMILIES))
 def test_every_family_renders(page: AppTest, family: str) -> None:
     page.selectbox(key="theory_data_family").set_value(family).run()
     assert_clean(page)
@@ -117,7 +117,7 @@ def test_figure1_stage_slider_walks_through_the_game(page: AppTest) -> None:
     stage = page.select_slider(key="theory_fig1_stage")
     assert stage.value == 0
     first = [c.value for c in page.caption]
-    stage.set_value(len(theory.figure1_run().frames) - 1).run()
+    stage.set_value(len(theory_figure1.figure1_run().frames) - 1).run()
     assert_clean(page)
     assert [c.value for c in page.caption] != first
     assert any("μ = 1.000, σ = 0.500" in c.value for c in page.caption)

@@ -20,7 +20,7 @@ from gan_engine.config import PRESETS
 from gan_engine.runfile import RunRecord, write_run_file
 from gan_engine.store import RunStore
 from ui import training_view as view
-from ui.i18n import LANG_STATE_KEY, LANGUAGES
+from ui.i18n import LANG_QUERY_PARAM
 from ui.strings import training as strings
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "2_Training.py")
@@ -380,9 +380,7 @@ def test_every_string_the_page_asks_for_exists() -> None:
 
 
 def test_the_page_speaks_chinese_when_the_session_chose_it(runs_dir: Path) -> None:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state[LANG_STATE_KEY] = LANGUAGES["zh"]
-    at.run()
+    at = page({LANG_QUERY_PARAM: "zh"})
     no_exception(at)
     assert at.title[0].value == strings.ZH["training.title"]
     assert at.slider(key="train_k").label == strings.ZH["training.k"]

@@ -215,11 +215,12 @@ def test_sweep_figure_keys_every_cell_and_names_missing_ones() -> None:
     notes = np.array([["", "running"], ["", ""]], dtype=object)
     fig = plots.sweep_figure([1, 5], ["1e-4", "1e-3"], values, keys, "JSD", notes)
     heatmap, cells = fig.data
-    assert heatmap.text[0][1] == "running" and heatmap.text[0][0] == "0.01"
-    assert list(zip(cells.x, cells.y, cells.customdata)) == [
-        ("1e-4", "k = 1", "a"), ("1e-3", "k = 1", "b"), ("1e-4", "k = 5", "c"), ("1e-3", "k = 5", "d")]
+    assert np.isnan(np.asarray(heatmap.z, dtype=float)[0, 1]) and heatmap.z[1][0] == 0.2
+    assert list(zip(cells.x, cells.y, cells.customdata, cells.text)) == [
+        ("1e-4", "k = 1", "a", "0.01"), ("1e-3", "k = 1", "b", "running"),
+        ("1e-4", "k = 5", "c", "0.2"), ("1e-3", "k = 5", "d", "0.03")]
     no_notes = plots.sweep_figure([1], ["1e-3"], np.array([[np.nan]]), np.array([["x"]]), "JSD")
-    assert no_notes.data[0].text[0][0] == "not trained yet"
+    assert list(no_notes.data[1].text) == ["not trained yet"]
 
 
 # ---- anchors ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import time
@@ -14,7 +15,7 @@ from gan_engine.errors import ConfigError, QueueFullError, RunError
 from gan_engine.limits import Limits
 from gan_engine.runner import Runner
 from gan_engine.store import RunStore
-from runhelpers import eventually, kill_workers, tiny, worker_pids, worker_starts
+from runhelpers import eventually, kill_workers, tiny, worker_pids, worker_starts, write_finished
 
 
 @pytest.fixture
@@ -30,8 +31,18 @@ def make_runner(runs: Path, max_workers: int = 1, max_queue: int = 10) -> Runner
     return Runner(RunStore(runs), max_workers=max_workers, max_queue=max_queue, limits=Limits.from_env(local=False))
 
 
-def test_launch_trains_in_its_own_session_then_serves_from_cache(runs: Path) -> None:
-    runner = make_runner(runs)
+def test_launch_trains_in_its_own_session_serves_from_cache_and_evicts_old_runs(runs: Path) -> None:
+    """A finished worker evicts least-recently-used finished runs over the cache limit, never a live one."""
+    old = [write_finished(runs, seed, padding_bytes=400_000) for seed in (900, 901, 902)]
+    now = time.time()
+    for age, key in zip((300, 200, 100), old):                  # old[0] is the least recently used
+        RunStore(runs).dir.used_file(key).touch()
+        os.utime(RunStore(runs).dir.used_file(key), (now - age, now - age))
+    live = write_finished(runs, 903, padding_bytes=400_000)
+    live_lock = RunStore(runs).dir.take_key_lock(live)         # as if a worker were training it
+    size = RunStore(runs).run_path(old[0]).stat().st_size
+    limits = dataclasses.replace(Limits.from_env(local=False), cache_bytes=int(2.5 * size))
+    runner = Runner(RunStore(runs), max_workers=1, limits=limits)
     config = tiny()
     started = time.perf_counter()
     launch = runner.launch(config)
@@ -57,6 +68,10 @@ def test_launch_trains_in_its_own_session_then_serves_from_cache(runs: Path) -> 
         assert time.perf_counter() - started < 0.3
         assert (cached.outcome, cached.status) == ("cached", "done")
     assert worker_starts(runs, launch.key) == 1
+
+    expected = {old[2], live, launch.key}         # the two least recently used finished runs go
+    assert eventually(lambda: set(RunStore(runs).list_runs()["key"]) == expected), RunStore(runs).list_runs()
+    os.close(live_lock)
 
 
 def test_the_queue_is_fifo_bounded_and_each_outcome_is_kept(runs: Path) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from gan_engine import theory
+from gan_engine import theory, theory_figure1, theory_model
 from gan_engine.distributions import Distribution1D, Gamma, Laplace, Mixture, Normal, Uniform
 from gan_engine.errors import ConfigError
 
@@ -192,8 +192,8 @@ def test_mass_outside_the_grid_is_reported_and_renormalised() -> None:
     (lambda: theory.density_on_grid(Normal(100.0, 0.5), X), "outside the grid"),
     (lambda: theory.kl_from_log(np.full(X.shape, -np.inf), np.zeros(X.shape), X), "-inf everywhere"),
     (lambda: theory.generator_loss_curves(np.array([0.0, 0.5])), "strictly between 0 and 1"),
-    (lambda: theory.build_distribution({"family": "cauchy"}), "Unknown family"),
-    (lambda: theory.build_distribution({"family": "normal", "mu": 0.0}), "sigma"),
+    (lambda: theory_model.build_distribution({"family": "cauchy"}), "Unknown family"),
+    (lambda: theory_model.build_distribution({"family": "normal", "mu": 0.0}), "sigma"),
 ])
 def test_bad_input_raises_one_clear_config_error(call, words: str) -> None:
     with pytest.raises(ConfigError) as caught:
@@ -202,23 +202,23 @@ def test_bad_input_raises_one_clear_config_error(call, words: str) -> None:
 
 
 def test_all_zero_mixture_weights_fall_back_to_equal_weights_with_a_note() -> None:
-    spec = theory.preset_spec("one_mode", "data") | {"w1": 0.0, "w2": 0.0}
-    mixture, notes = theory.build_distribution(spec)
+    spec = theory_model.preset_spec("one_mode", "data") | {"w1": 0.0, "w2": 0.0}
+    mixture, notes = theory_model.build_distribution(spec)
     assert notes == ("equal_weights",) and mixture.weights == (0.5, 0.5)
 
 
 def test_a_zero_width_uniform_is_widened_not_rejected() -> None:
     spec = {"family": "uniform", "low": 1.0, "high": 1.0}
-    result = theory.compare(theory.build_distribution(spec)[0], Normal(0, 1))
+    result = theory_model.compare(theory_model.build_distribution(spec)[0], Normal(0, 1))
     assert result.p_data.widened_from is not None
     assert all(math.isfinite(v) for v in (result.jsd, result.kl_data_g, result.value_optimal, result.w1))
 
 
-@pytest.mark.parametrize("name", list(theory.PRESETS))
+@pytest.mark.parametrize("name", list(theory_model.PRESETS))
 def test_every_preset_gives_finite_consistent_numbers(name: str) -> None:
-    data, _ = theory.build_distribution(theory.preset_spec(name, "data"))
-    gen, _ = theory.build_distribution(theory.preset_spec(name, "g"))
-    result = theory.compare(data, gen)
+    data, _ = theory_model.build_distribution(theory_model.preset_spec(name, "data"))
+    gen, _ = theory_model.build_distribution(theory_model.preset_spec(name, "g"))
+    result = theory_model.compare(data, gen)
     assert result.value_optimal == pytest.approx(result.value_identity, abs=1e-9)
     assert f"{result.value_optimal:.8f}" == f"{result.value_identity:.8f}"   # as the page prints them
     assert np.all(np.isfinite(result.p_data.values)) and np.all(np.isfinite(result.p_g.values))
@@ -230,7 +230,7 @@ def test_every_preset_gives_finite_consistent_numbers(name: str) -> None:
 # ---- the sweep, the generator losses, equilibrium and Figure 1 ---------------------------------
 
 def test_jsd_saturates_while_w1_keeps_growing_with_the_shift() -> None:
-    sweep = theory.divergence_vs_shift(Normal(0, 1), Mixture([Normal(-1, 0.3), Normal(1, 0.3)]), max_shift=12.0)
+    sweep = theory_model.divergence_vs_shift(Normal(0, 1), Mixture([Normal(-1, 0.3), Normal(1, 0.3)]), max_shift=12.0)
     assert sweep.shift[0] == 0.0 and sweep.shift[-1] == pytest.approx(12.0, abs=0.01)
     assert np.all(np.diff(sweep.w1[5:]) > 0)
     np.testing.assert_allclose(sweep.w1[-10:], sweep.w1[-11] + (sweep.shift[-10:] - sweep.shift[-11]), atol=1e-6)
@@ -261,7 +261,7 @@ def test_equilibrium_reference_values() -> None:
 
 
 def test_figure1_generator_converges_and_d_becomes_one_half() -> None:
-    run = theory.figure1_run()
+    run = theory_figure1.figure1_run()
     panels = {name: run.panel(name) for name in "abcd"}
     start = panels["a"]
     assert (start.mu, start.sigma) == (panels["b"].mu, panels["b"].sigma)
@@ -278,7 +278,7 @@ def test_figure1_generator_converges_and_d_becomes_one_half() -> None:
 
 
 def test_comparison_at_a_point() -> None:
-    result = theory.compare(Normal(0, 1), Normal(2, 1))
+    result = theory_model.compare(Normal(0, 1), Normal(2, 1))
     p_at, q_at, d_at = result.at(1.0)
     assert p_at == pytest.approx(stats.norm.pdf(1.0), rel=1e-6) and d_at == pytest.approx(0.5, abs=1e-9)
-    assert math.isnan(theory.compare(Uniform(-3, -1), Uniform(1, 3)).at(0.0)[2])
+    assert math.isnan(theory_model.compare(Uniform(-3, -1), Uniform(1, 3)).at(0.0)[2])

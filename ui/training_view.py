@@ -27,7 +27,7 @@ from gan_engine.distributions import toy_target
 from gan_engine.plots import training as plots
 from gan_engine.runner import Runner
 from gan_engine.store import RunStore
-from ui.i18n import TABLES, t
+from ui.i18n import TABLES, current_language, t
 
 PRESET_KEY = "train_preset"
 ACTIVE_STATUSES = ("queued", "running")
@@ -243,9 +243,11 @@ def finished_series(root: str, key: str, finished: float) -> tuple[pd.DataFrame,
     return runs.series(key), runs.metric_series(key), runs.snapshot_iterations(key)
 
 
-def plot_labels() -> dict[str, str]:
-    """The figures' texts in the session's language."""
-    return {name: t(f"training.plot.{name}") for name in plots.DEFAULT_LABELS}
+def plot_labels(language: str | None = None) -> dict[str, str]:
+    """The figures' texts in `language` (default: the session's)."""
+    table = TABLES[language or current_language()]
+    return {name: table.get(f"training.plot.{name}") or TABLES["en"][f"training.plot.{name}"]
+            for name in plots.DEFAULT_LABELS}
 
 
 def format_seconds(seconds: float | None) -> str:
@@ -265,7 +267,7 @@ def run_label(row: Mapping[str, Any]) -> str:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def curve_figures(root: str, key: str, version: float, loss: str, label_smoothing: float,
-                  labels: tuple[tuple[str, str], ...]) -> tuple[go.Figure, go.Figure] | None:
+                  language: str) -> tuple[go.Figure, go.Figure] | None:
     """Loss and D-output figures of a run as of `version`; None before its first log.
 
     Cached as built figures (st.plotly_chart only reads them), so a poll that finds
@@ -275,14 +277,14 @@ def curve_figures(root: str, key: str, version: float, loss: str, label_smoothin
     series = _runner_for(root).store.series(key)
     if series.empty:
         return None
-    names = dict(labels)
+    names = plot_labels(language)
     return (plots.loss_figure(series, loss, names, label_smoothing),
             plots.discriminator_output_figure(series, names))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def snapshot_figures(root: str, key: str, version: float, index: int | None, target: str,
-                     labels: tuple[tuple[str, str], ...]) -> tuple[int, list[go.Figure]] | None:
+                     language: str) -> tuple[int, list[go.Figure]] | None:
     """(iteration, figures) of snapshot `index` (None: the latest); None before the first.
 
     Figures: the 1-D Figure 1 and JSD, the 2-D samples/heatmap/arrows and modes, or the
@@ -294,7 +296,7 @@ def snapshot_figures(root: str, key: str, version: float, index: int | None, tar
     if not iterations:
         return None
     index = len(iterations) - 1 if index is None else index
-    snapshot, metrics, names = runs.snapshot(key, index), runs.metric_series(key), dict(labels)
+    snapshot, metrics, names = runs.snapshot(key, index), runs.metric_series(key), plot_labels(language)
     figures: list[go.Figure] = []
     if "x" in snapshot:                         # 1-D snapshot arrays (docs/CONTRACTS.md)
         figures.append(plots.snapshot_1d_figure(snapshot, names))
@@ -313,14 +315,14 @@ def snapshot_figures(root: str, key: str, version: float, index: int | None, tar
 def render_charts(key: str, config: RunConfig, curve_version: float, snapshot_version: float,
                   snapshot_index: int | None = None) -> None:
     """Curves and one snapshot of a run (`snapshot_index` None: the latest)."""
-    root, labels = runs_root(), tuple(plot_labels().items())
-    curves = curve_figures(root, key, curve_version, config.loss, config.label_smoothing, labels)
+    root, language = runs_root(), current_language()
+    curves = curve_figures(root, key, curve_version, config.loss, config.label_smoothing, language)
     if curves is None:
         st.info(t("training.no_data_yet"))
         return
     for column, figure in zip(st.columns(2), curves):
         column.plotly_chart(figure, width="stretch")
-    shown = snapshot_figures(root, key, snapshot_version, snapshot_index, config.target, labels)
+    shown = snapshot_figures(root, key, snapshot_version, snapshot_index, config.target, language)
     if shown is None:
         return
     iteration, figures = shown

@@ -18,7 +18,9 @@ from typing import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from gan_engine.theory import Figure1Run, GeneratorLossCurves, ShiftSweep
+from gan_engine.theory import GeneratorLossCurves
+from gan_engine.theory_figure1 import Figure1Run
+from gan_engine.theory_model import ShiftSweep
 
 DATA = "#1E1B2E"
 GENERATOR = "#7A3EF0"

@@ -336,22 +336,22 @@ def sweep_figure(k_values: Sequence[int], lr_values: Sequence[str], values: np.n
 
     `values` is (len(k_values), len(lr_values)) with NaN for cells without a result;
     `notes` (same shape, optional) says why, e.g. "running"; `keys` holds each cell's run
-    key. A transparent marker sits on each cell carrying its key in `customdata`, because
-    a click selects scatter points but not heatmap cells.
+    key. A marker trace sits on the cells: it carries each cell's text (plotly draws no
+    heatmap text on empty cells) and its key in `customdata`, because a click selects
+    scatter points but not heatmap cells.
     """
     values = np.asarray(values, dtype=float)
     rows = [f"k = {k}" for k in k_values]
     missing = _text(labels, "missing")
-    text = [[(f"{v:.3g}" if math.isfinite(v) else (notes[i][j] if notes is not None else missing))
-             for j, v in enumerate(row)] for i, row in enumerate(values)]
+    text = [f"{v:.3g}" if math.isfinite(v) else (notes[i][j] if notes is not None else missing)
+            for i, row in enumerate(values) for j, v in enumerate(row)]
     traces = [
-        {"type": "heatmap", "x": list(lr_values), "y": rows, "z": values, "text": text, "texttemplate": "%{text}",
-         "colorscale": "Viridis", "hoverinfo": "skip",
-         "colorbar": {"title": {"text": metric_label}, "thickness": 12}},
-        {"type": "scatter", "mode": "markers", "x": [lr for _ in rows for lr in lr_values],
-         "y": [row for row in rows for _ in lr_values], "customdata": list(np.asarray(keys).ravel()),
-         "marker": {"size": 40, "symbol": "square", "color": "rgba(0,0,0,0)"},
-         "hovertemplate": "%{x}, %{y}<extra></extra>", "showlegend": False},
+        {"type": "heatmap", "x": list(lr_values), "y": rows, "z": values, "colorscale": "Viridis",
+         "hoverinfo": "skip", "colorbar": {"title": {"text": metric_label}, "thickness": 12}},
+        {"type": "scatter", "mode": "markers+text", "x": [lr for _ in rows for lr in lr_values],
+         "y": [row for row in rows for _ in lr_values], "text": text, "customdata": list(np.asarray(keys).ravel()),
+         "textfont": {"color": "#1E1B2E"}, "marker": {"size": 40, "symbol": "square", "color": "rgba(0,0,0,0)"},
+         "hovertemplate": "%{x}, %{y}: %{text}<extra></extra>", "showlegend": False},
     ]
     layout = {"xaxis": _axis(_text(labels, "lr"), type="category"),
               "yaxis": _axis(_text(labels, "k"), type="category", autorange="reversed")}
