@@ -118,7 +118,7 @@ def _runner(args: argparse.Namespace) -> Any:
 
     limits = dataclasses.replace(Limits.from_env(), max_run_examples=None, max_batch_size=None,
                                  max_queue=UNLIMITED_QUEUE)
-    return Runner(RunStore(args.runs), limits=limits)
+    return Runner(RunStore(args.runs), limits=limits, allow_any_data_path=True)
 
 
 # ---- commands ---------------------------------------------------------------------------

@@ -14,12 +14,14 @@ import math
 import re
 import zlib
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
-import pandas as pd
 
 from gan_engine.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 IMAGE_MAGIC = 2051   # 0x00000803: unsigned bytes, 3 dimensions
 LABEL_MAGIC = 2049   # 0x00000801: unsigned bytes, 1 dimension
@@ -119,6 +121,8 @@ def read_mnist_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
     A first line made only of names (as some copies of the data carry) is skipped.
     Returns images uint8 (N, 28, 28) and labels int64 (N,).
     """
+    import pandas as pd   # imported here, so a worker that reads IDX never pays for pandas
+
     try:
         with open(path, "rb") as handle:
             first = handle.readline(1 << 16)
@@ -174,8 +178,9 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _numeric_values(frame: pd.DataFrame, path: Path) -> np.ndarray:
+def _numeric_values(frame: "pd.DataFrame", path: Path) -> np.ndarray:
     """The frame as float64 (N, 785), or DataError at the first cell that is not a number."""
+    import pandas as pd
     if all(pd.api.types.is_numeric_dtype(dtype) for dtype in frame.dtypes):
         return frame.to_numpy(dtype=np.float64, na_value=np.nan)
     first_bad: tuple[int, int, str] | None = None

@@ -24,6 +24,7 @@ import math
 import os
 import socket
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -123,7 +124,7 @@ class RunRecord:
             "total": self.total, "seconds": self.seconds, "latest": self.latest,
             "metrics": self.metrics, "message": self.message,
             "snapshot_iterations": [iteration for iteration, _ in self.snapshots],
-            "pid": os.getpid(), "host": socket.gethostname(), "heartbeat": time.time(),
+            "pid": os.getpid(), "host": socket.gethostname(),
         })
 
 
@@ -199,7 +200,7 @@ class RunFile:
         self.path = Path(path)
 
     @contextlib.contextmanager
-    def _open(self):  # noqa: ANN202 - a context manager of h5py.File
+    def _open(self) -> Iterator[h5py.File]:
         try:
             handle = h5py.File(self.path, "r", locking=False)
         except FileNotFoundError:
@@ -222,6 +223,8 @@ class RunFile:
             text = handle.attrs.get("summary")
         try:
             values: dict[str, Any] = json.loads(text)
+            if values["status"] not in STATUSES:
+                raise ValueError(f"unknown status {values['status']!r}")
             return RunSummary(
                 key=str(values["key"]), config=RunConfig.from_dict(values["config"]),
                 status=str(values["status"]), created=float(values["created"]),

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gan_engine.config import RunConfig
-from gan_engine.coordination import RunDir
+from gan_engine.data_paths import resolve_data_path
 from gan_engine.errors import ConfigError, QueueFullError, RunError
 from gan_engine.limits import Limits
 from gan_engine.runfile import ACTIVE, RunRecord, write_run_file
@@ -66,8 +66,12 @@ class Runner:
     """Launches runs into worker processes, under this server's limits."""
 
     def __init__(self, store: RunStore | None = None, max_workers: int | None = None,
-                 max_queue: int | None = None, limits: Limits | None = None) -> None:
+                 max_queue: int | None = None, limits: Limits | None = None,
+                 allow_any_data_path: bool | None = None) -> None:
+        """`allow_any_data_path` (default: `GAN_EXPLORER_LOCAL`) lets a run read data outside
+        the configured data directory; a hosted demo's visitors may not."""
         self.store = store or RunStore()
+        self.allow_any_data_path = allow_any_data_path
         self.limits = limits or Limits.from_env()
         self.max_workers = max_workers if max_workers is not None else self.limits.max_workers
         self.max_queue = max_queue if max_queue is not None else self.limits.max_queue
@@ -78,10 +82,14 @@ class Runner:
     def launch(self, config: RunConfig, device: str = "auto") -> Launch:
         """Serve, attach to, or start the run of `config`. Returns at once.
 
-        Raises ConfigError for an invalid or oversized configuration, QueueFullError when
-        the queue is at its limit, RunError when the runs directory cannot be written.
+        Raises ConfigError for an invalid or oversized configuration or an unknown `device`
+        name, DataError for a data path outside the data directory (unless allowed),
+        QueueFullError when the queue is at its limit, RunError when the runs directory
+        cannot be written. Nothing is written when it raises.
         """
         config.validate()
+        if config.data_path:
+            resolve_data_path(config.data_path, allow_outside=self.allow_any_data_path)
         if not DEVICE_PATTERN.match(device):
             raise ConfigError(f"Unknown device {device!r}: use auto, cpu, cuda, cuda:N or mps.")
         key = config.key()

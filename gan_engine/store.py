@@ -184,6 +184,9 @@ class RunStore:
         """
         evicted: list[str] = []
         with self.dir.runner_lock():
+            for leftover in self.root.glob("*.h5.tmp-*"):      # from writers killed mid-write
+                if not self.dir.is_live(leftover.name[:16]):
+                    leftover.unlink(missing_ok=True)
             files = [(path, path.stat().st_size) for path in self._run_files() if KEY_PATTERN.match(path.stem)]
             total = sum(size for _, size in files)
             if total <= limit_bytes:

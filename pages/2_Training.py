@@ -14,6 +14,11 @@ from ui.i18n import t
 
 FINISHED = ("done", "diverged", "cancelled")
 
+# A run opened from the sweep or the library is applied first, while the widgets it sets
+# do not exist yet in this run.
+if opening := st.session_state.pop("train_open_pending", None):
+    view.open_run(opening)
+
 st.title(t("training.title"))
 st.caption(t("training.intro"))
 for note in view.apply_url_parameters():
@@ -68,19 +73,15 @@ def launch(run_config) -> None:
     st.session_state["train_outcome"] = started.outcome
 
 
-def open_run(key: str) -> None:
-    """Show a cached run on the Train view, with the settings widgets set to its configuration."""
-    summary = view.store().summary(key)
-    if summary is not None:
-        view.widgets_from_config(summary.config)
-    st.session_state["train_active_key"] = key
-    st.session_state["train_outcome"] = "opened"
-    st.session_state["train_view"] = "train"
-
-
 def open_chosen(state_key: str) -> None:
     """Open the run chosen in the selectbox `state_key` (read at click time, not at render time)."""
-    open_run(st.session_state[state_key])
+    st.session_state["train_open_pending"] = st.session_state[state_key]
+
+
+def open_from_fragment(key: str) -> None:
+    """Open a run from inside a fragment: the whole page must rerun to switch the view."""
+    st.session_state["train_open_pending"] = key
+    st.rerun()
 
 
 def launch_cells(cells) -> None:
@@ -190,28 +191,33 @@ elif section == "sweep" and config is not None:
     metric = right.selectbox(t("training.sweep_metric"), view.metric_names(config), key="train_sweep_metric",
                              format_func=lambda name: t(f"training.plot.{name}"))
 
-    @st.fragment(run_every=2 * view.POLL_SECONDS)
+    training = bool(ks and lrs) and view.sweep_grid(config, sorted(ks), sorted(lrs), metric).active
+
+    @st.fragment(run_every=2 * view.POLL_SECONDS if training else None)
     def sweep_view() -> None:
-        """The heatmap, refreshed while cells train; clicking a cell opens its run."""
+        """The heatmap, refreshed while cells train; clicking a trained cell opens its run."""
         grid = view.sweep_grid(config, sorted(ks), sorted(lrs), metric)
+        if training and not grid.active:
+            st.rerun()  # all cells finished: the page reruns without the refresh timer
         figure = view.plots.sweep_figure(sorted(ks), [view.format_lr(lr) for lr in sorted(lrs)], grid.values,
                                          grid.keys, t(f"training.plot.{metric}"), grid.notes, view.plot_labels())
-        st.plotly_chart(figure, width="stretch", key="train_sweep_chart", on_select=sweep_clicked,
-                        selection_mode="points")
-        if grid.missing:
-            st.button(t("training.sweep_launch", count=len(grid.missing)), key="train_sweep_launch",
-                      on_click=launch_cells, args=(grid.missing,))
+        event = st.plotly_chart(figure, width="stretch", key="train_sweep_chart", on_select="rerun",
+                                selection_mode="points")
+        trained = {key: label for key, label in grid.labels.items() if key in grid.trained}
+        clicked = [point.get("customdata") for point in event.selection.points]
+        if clicked and clicked[0] in trained:
+            open_from_fragment(clicked[0])
+        if grid.missing and st.button(t("training.sweep_launch", count=len(grid.missing)),
+                                      key="train_sweep_launch"):
+            launch_cells(grid.missing)
+            st.rerun()  # the whole page, so the heatmap refreshes itself while the cells train
         if error := st.session_state.pop("train_launch_error", None):
             st.warning(error)
-        trained = [key for key, value in zip(grid.keys.ravel(), grid.values.ravel()) if value == value]
         if trained:
-            st.selectbox(t("training.sweep_open"), trained, key="train_sweep_cell")
-            st.button(t("training.open"), key="train_sweep_open", on_click=open_chosen, args=("train_sweep_cell",))
-
-    def sweep_clicked() -> None:
-        points = st.session_state["train_sweep_chart"].selection.points
-        if points and points[0].get("customdata"):
-            open_run(points[0]["customdata"])
+            cell = st.selectbox(t("training.sweep_open"), list(trained), format_func=trained.get,
+                                key="train_sweep_cell")
+            if st.button(t("training.open"), key="train_sweep_open"):
+                open_from_fragment(cell)
 
     if ks and lrs:
         sweep_view()

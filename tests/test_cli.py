@@ -184,3 +184,34 @@ def test_interrupting_train_cancels_the_run_it_started(runs: Path) -> None:
     assert waiting.returncode == 130 and "cancelled" in err.splitlines()[-1], err
     assert "Traceback" not in err
     assert store.summary(key).status == "cancelled"
+
+
+def test_sample_images_from_a_conditional_run_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from gan_engine.models import build_models
+    from gan_engine.runfile import RunRecord, state_arrays, write_run_file
+
+    config = preset("mnist-cgan")
+    generator, discriminator = build_models(config)
+    record = RunRecord(key=config.key(), config=config, status="done", device="cpu")
+    record.weights = {"generator": state_arrays(generator), "discriminator": state_arrays(discriminator)}
+    run_file = tmp_path / "shipped.h5"
+    write_run_file(run_file, record)
+    out = tmp_path / "digits.npy"
+    assert main(["sample", "--run", str(run_file), "--n", "12", "--label", "3", "--out", str(out)]) == 0
+    images = np.load(out)
+    assert images.shape == (12, 28, 28) and 0.0 <= images.min() and images.max() <= 1.0
+    assert main(["sample", "--run", str(run_file), "--n", "12", "--out", str(out)]) == 0
+    assert not np.array_equal(np.load(out), images), "without --label the digits cycle through 0..9"
+    capsys.readouterr()
+    assert main(["sample", "--run", str(run_file), "--n", "2", "--label", "12", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == "error: Class labels must be in 0..9; got 12..12.\n"
+
+    faces = preset("faces")
+    generator, discriminator = build_models(faces)
+    record = RunRecord(key=faces.key(), config=faces, status="done", device="cpu")
+    record.weights = {"generator": state_arrays(generator), "discriminator": state_arrays(discriminator)}
+    write_run_file(run_file, record)
+    assert main(["sample", "--run", str(run_file), "--n", "100000", "--out", str(out)]) == 2
+    assert "would take 4.6 GiB; ask for fewer" in capsys.readouterr().err
+    assert main(["sample", "--run", str(run_file), "--n", "3", "--out", str(out)]) == 0
+    assert np.load(out).shape == (3, 64, 64, 3)

@@ -310,7 +310,8 @@ def test_sweep_compare_and_library_work_on_cached_runs(trained_runs_dir: Path) -
     at.multiselect(key="train_sweep_lr").set_value([1e-3]).run()
     no_exception(at)
     assert len(charts(at)) == 1
-    assert at.selectbox(key="train_sweep_cell").options == [first]
+    cells = at.selectbox(key="train_sweep_cell")
+    assert cells.value == first and len(cells.options) == 1 and cells.options[0].startswith("k = 1 · lr 1e-3: ")
     assert at.button(key="train_sweep_launch").label == strings.EN["training.sweep_launch"].format(count=1)
     at.button(key="train_sweep_launch").click().run()
     deadline = time.monotonic() + WAIT_SECONDS
@@ -319,7 +320,8 @@ def test_sweep_compare_and_library_work_on_cached_runs(trained_runs_dir: Path) -
         no_exception(at)
         time.sleep(1.0)
         at.run()
-    second = next(k for k in at.selectbox(key="train_sweep_cell").options if k != first)
+    runs = RunStore(runs_dir).list_runs()
+    second = runs[(runs["k"] == 2) & (runs["iterations"] == 30)]["key"].item()
     # The fallback to clicking a cell: pick one and open it on the Train view.
     at.selectbox(key="train_sweep_cell").set_value(second)
     at.button(key="train_sweep_open").click().run()

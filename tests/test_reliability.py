@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from gan_engine.config import RunConfig
 from gan_engine.limits import Limits
 from gan_engine.runner import Runner
 from gan_engine.store import RunStore

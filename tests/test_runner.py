@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from gan_engine.errors import ConfigError, QueueFullError, RunError
+from gan_engine.config import preset
+from gan_engine.errors import ConfigError, DataError, QueueFullError, RunError
 from gan_engine.limits import Limits
 from gan_engine.runner import Runner
 from gan_engine.store import RunStore
@@ -133,6 +134,10 @@ def test_visitor_caps_refuse_before_anything_is_written(runs: Path) -> None:
         runner.launch(tiny(iterations=1_000_000, batch_size=1000))
     with pytest.raises(ConfigError, match="k must be"):
         runner.launch(tiny().replace(k=0))
+    with pytest.raises(ConfigError, match="Unknown device 'tpu'"):
+        runner.launch(tiny(), device="tpu")
+    with pytest.raises(DataError, match="outside"):
+        Runner(runner.store, allow_any_data_path=False).launch(preset("mnist-gan", data_path="/etc/passwd"))
     assert not runs.exists() or not list(runs.glob("*.h5"))
 
 

@@ -224,12 +224,15 @@ def test_eviction_is_least_recently_used_and_spares_live_and_kept_runs(tmp_path:
         store.dir.used_file(key).touch()
         os.utime(store.dir.used_file(key), (now - age, now - age))
         os.utime(store.run_path(key), (now - 1000, now - 1000))
+    stale = store.run_path(keys[4]).with_name(f"{keys[4]}.h5.tmp-99999")    # a writer killed mid-write
+    stale.write_bytes(b"partial")
     live = store.dir.take_key_lock(keys[0])
     try:
         evicted = store.evict(limit_bytes=int(3.5 * size), keep=(keys[1],))
     finally:
         os.close(live)
     assert evicted == [keys[2], keys[3]]
+    assert not stale.exists()
     remaining = set(store.list_runs()["key"])
     assert remaining == {keys[0], keys[1], keys[4]}
     assert store.evict(limit_bytes=10 * size) == []

@@ -221,6 +221,19 @@ def config_from_widgets(preset_name: str) -> RunConfig:
     return config
 
 
+def open_run(key: str) -> None:
+    """Show run `key` on the Train view, with the settings widgets set to its configuration.
+
+    Call before the widgets are created in this script run.
+    """
+    summary = store().summary(key)
+    if summary is not None:
+        widgets_from_config(summary.config)
+    st.session_state["train_active_key"] = key
+    st.session_state["train_outcome"] = "opened"
+    st.session_state["train_view"] = "train"
+
+
 def widgets_from_config(config: RunConfig) -> None:
     """Set the widgets to a run's configuration (as far as each widget can show it)."""
     if config.preset in preset_names():
@@ -363,6 +376,8 @@ class SweepGrid:
     values: np.ndarray            # (K, L) metric, NaN without a finished result
     keys: np.ndarray              # (K, L) run keys
     notes: np.ndarray             # (K, L) status text for cells without a result
+    labels: dict[str, str]        # run key -> "k = 2 · lr 1e-3: 0.185"
+    trained: set[str]             # keys of cells with a result
     missing: list[RunConfig]      # configurations never trained (or failed / cancelled)
     active: bool                  # some cell is queued or running
 
@@ -373,20 +388,25 @@ def sweep_grid(base: RunConfig, ks: list[int], lrs: list[float], metric: str) ->
     values = np.full(shape, np.nan)
     keys = np.empty(shape, dtype=object)
     notes = np.full(shape, t("training.plot.missing"), dtype=object)
+    labels: dict[str, str] = {}
+    trained: set[str] = set()
     missing: list[RunConfig] = []
     active = False
     for i, k in enumerate(ks):
         for j, lr in enumerate(lrs):
             config = base.replace(k=k, lr_d=lr, lr_g=lr)
-            keys[i, j] = config.key()
-            summary = store().summary(keys[i, j])
+            key = keys[i, j] = config.key()
+            summary = store().summary(key)
             status = summary.status if summary else None
-            if status in ("done", "diverged"):
-                values[i, j] = summary.metrics.get(metric, summary.latest.get(metric, np.nan))
             if status is not None:
                 notes[i, j] = t(f"training.status.{status}")
-            if status in ACTIVE_STATUSES:
+            if status in ("done", "diverged"):
+                values[i, j] = summary.metrics.get(metric, summary.latest.get(metric, np.nan))
+                trained.add(key)
+            elif status in ACTIVE_STATUSES:
                 active = True
-            elif status not in ("done", "diverged"):
+            else:
                 missing.append(config)
-    return SweepGrid(values, keys, notes, missing, active)
+            shown = f"{values[i, j]:.3g}" if math.isfinite(values[i, j]) else notes[i, j]
+            labels[key] = f"k = {k} · lr {format_lr(lr)}: {shown}"
+    return SweepGrid(values, keys, notes, labels, trained, missing, active)

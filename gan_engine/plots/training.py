@@ -55,6 +55,8 @@ DEFAULT_LABELS: dict[str, str] = {
     "missing": "not trained yet",
 }
 
+_QUARTERS = [0, 0.25, 0.5, 0.75, 1]
+_JSD_TICKS = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, round(math.log(2.0), 3)]
 _COLORS = {"d": "#d62728", "g": "#1f77b4", "data": "#2ca02c", "star": "#9467bd", "grey": "#7f7f7f"}
 
 
@@ -176,7 +178,8 @@ def jsd_figure(metrics: pd.DataFrame, labels: Mapping[str, str] | None = None) -
     traces = [_line(_column(data, "iteration"), _column(data, "jsd"), _text(labels, "jsd"), _COLORS["star"],
                     mode="lines+markers")]
     layout = {"xaxis": _axis(_text(labels, "iteration")),
-              "yaxis": _axis(_text(labels, "jsd"), type="log", dtick="D2")}
+              "yaxis": _axis(_text(labels, "jsd"), type="log", tickvals=_JSD_TICKS,
+                             ticktext=[f"{v:g}" for v in _JSD_TICKS])}
     return _figure(traces, layout, references=[_hline(math.log(2.0), _COLORS["grey"], _text(labels, "jsd_max"))])
 
 
@@ -191,7 +194,7 @@ def modes_figure(metrics: pd.DataFrame, n_modes: int, labels: Mapping[str, str] 
     layout = {"xaxis": _axis(_text(labels, "iteration")),
               "yaxis": _axis(_text(labels, "modes_captured"), range=[0, n_modes + 0.5]),
               "yaxis2": _axis(_text(labels, "hq_fraction"), range=[0, 1.02], overlaying="y", side="right",
-                              tickformat=".0%", showgrid=False)}
+                              tickformat=".0%", tickvals=_QUARTERS, showgrid=False)}
     total = f"{_text(labels, 'modes_total')} = {n_modes}"
     return _figure(traces, layout, references=[_hline(n_modes, _COLORS["grey"], total)])
 
@@ -239,7 +242,7 @@ def snapshot_1d_figure(snapshot: Mapping[str, np.ndarray], labels: Mapping[str, 
         "xaxis": _axis(_text(labels, "x"), anchor="y3"),
         "yaxis": _axis(_text(labels, "density"), domain=[0.3, 1.0], rangemode="tozero"),
         "yaxis2": _axis(_text(labels, "probability"), domain=[0.3, 1.0], range=[0, 1], overlaying="y",
-                        side="right", showgrid=False),
+                        side="right", showgrid=False, tickvals=_QUARTERS),
         "yaxis3": _axis(_text(labels, "z_axis"), domain=[0.0, 0.22], range=[-0.05, 1.05], showticklabels=False),
     }
     return _figure(traces, layout, height=480)
@@ -345,12 +348,17 @@ def sweep_figure(k_values: Sequence[int], lr_values: Sequence[str], values: np.n
     missing = _text(labels, "missing")
     text = [f"{v:.3g}" if math.isfinite(v) else (notes[i][j] if notes is not None else missing)
             for i, row in enumerate(values) for j, v in enumerate(row)]
+    # Light text on the dark (low) end of Viridis, dark text elsewhere and on empty cells.
+    finite = values[np.isfinite(values)]
+    low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
+    shade = (values.ravel() - low) / (high - low) if high > low else np.full(values.size, 0.5)
+    colors = ["white" if math.isfinite(v) and v < 0.45 else "#1E1B2E" for v in shade]
     traces = [
         {"type": "heatmap", "x": list(lr_values), "y": rows, "z": values, "colorscale": "Viridis",
          "hoverinfo": "skip", "colorbar": {"title": {"text": metric_label}, "thickness": 12}},
         {"type": "scatter", "mode": "markers+text", "x": [lr for _ in rows for lr in lr_values],
          "y": [row for row in rows for _ in lr_values], "text": text, "customdata": list(np.asarray(keys).ravel()),
-         "textfont": {"color": "#1E1B2E"}, "marker": {"size": 40, "symbol": "square", "color": "rgba(0,0,0,0)"},
+         "textfont": {"color": colors}, "marker": {"size": 40, "symbol": "square", "color": "rgba(0,0,0,0)"},
          "hovertemplate": "%{x}, %{y}: %{text}<extra></extra>", "showlegend": False},
     ]
     layout = {"xaxis": _axis(_text(labels, "lr"), type="category"),
