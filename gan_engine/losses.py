@@ -22,6 +22,9 @@ reward a region where only fakes are.
 The discriminator loss is the sum of a mean over real samples and a mean over fakes, as in
 the seed's d_loss = d_loss_real + d_loss_fake; at the equilibrium D = ½ everywhere it is
 2·log 2 ≈ 1.386 for the cross-entropy losses and 0.25 for lsgan.
+
+Losses are computed in float32 (or float64 when given it) whatever the logits' precision,
+so a bfloat16 forward pass does not round the loss.
 """
 
 from __future__ import annotations
@@ -38,6 +41,11 @@ def _check(kind: str) -> None:
         raise ConfigError(f"Unknown loss {kind!r}: choose one of {', '.join(LOSSES)}.")
 
 
+def _wide(logits: torch.Tensor) -> torch.Tensor:
+    """Half-precision logits as float32; float32 and float64 unchanged."""
+    return logits.float() if logits.dtype in (torch.bfloat16, torch.float16) else logits
+
+
 def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, kind: str,
                        label_smoothing: float = 0.0) -> torch.Tensor:
     """The discriminator's loss (a scalar, nats for the cross-entropy kinds).
@@ -47,6 +55,7 @@ def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, kin
     _check(kind)
     if not 0.0 <= label_smoothing < 1.0:
         raise ConfigError(f"label_smoothing must be in [0, 1); got {label_smoothing!r}.")
+    real_logits, fake_logits = _wide(real_logits), _wide(fake_logits)
     real_target = 1.0 - label_smoothing
     if kind == "lsgan":
         return 0.5 * ((real_logits - real_target).pow(2).mean() + fake_logits.pow(2).mean())
@@ -58,6 +67,7 @@ def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, kin
 def generator_loss(fake_logits: torch.Tensor, kind: str) -> torch.Tensor:
     """The generator's loss (a scalar) from the discriminator's scores of its samples (B,)."""
     _check(kind)
+    fake_logits = _wide(fake_logits)
     if kind == "minimax":
         return -F.softplus(fake_logits).mean()        # log(1 - D(G(z))): to be minimised
     if kind == "nonsaturating":

@@ -166,21 +166,29 @@ def available_generators(store: RunStore | None = None) -> list[GeneratorSource]
     Toy runs (1-D / 2-D targets) and runs that did not finish are left out: they have no
     images to show. Unreadable files are skipped here; opening one by spec reports why.
     """
-    found: list[GeneratorSource] = []
-    candidates = [(f"pretrained:{name}", pretrained_path(name)) for name in list_pretrained()]
     store = store or RunStore()
+    summaries = []
+    for name in list_pretrained():
+        path = pretrained_path(name)
+        try:
+            summaries.append((f"pretrained:{name}", path, RunFile(path).summary()))
+        except GanExplorerError:
+            continue   # e.g. the classifier, which shares the folder but is not a run
     runs = store.list_runs()
     if len(runs):
-        finished = runs[(runs["status"] == "done") & runs["target"].isin(IMAGE_TARGETS)]
-        candidates += [(key, store.run_path(key)) for key in finished["key"]]
-    for spec, path in candidates:
-        try:
-            summary = RunFile(path).summary()
-            stamp = path.stat().st_mtime_ns
-        except (GanExplorerError, OSError):
+        for key in runs.loc[(runs["status"] == "done") & runs["target"].isin(IMAGE_TARGETS), "key"]:
+            try:
+                summaries.append((key, store.run_path(key), store.summary(key)))
+            except GanExplorerError:
+                continue
+    found = []
+    for spec, path, summary in summaries:
+        if summary is None or summary.status != "done" or summary.config.target not in IMAGE_TARGETS:
             continue
-        if summary.status == "done" and summary.config.target in IMAGE_TARGETS:
-            found.append(GeneratorSource(spec, path, summary.config, stamp))
+        try:
+            found.append(GeneratorSource(spec, path, summary.config, path.stat().st_mtime_ns))
+        except OSError:   # deleted since it was listed
+            continue
     return found
 
 
@@ -206,8 +214,6 @@ def load_generator(source: GeneratorSource) -> LoadedGenerator:
         raise RunError(f"{source.spec} is a {source.config.target} run, not an image generator.")
     try:
         config, generator, _ = RunFile(source.path).load_models("cpu")
-    except GanExplorerError:
-        raise
     except (OSError, RuntimeError, ValueError, KeyError) as error:
         raise RunError(f"The weights of {source.spec} cannot be loaded ({error}).") from None
     return LoadedGenerator(config, generator.eval())

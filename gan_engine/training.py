@@ -74,6 +74,7 @@ class TrainResult:
     device: str
     message: str = ""
     iterations: int = 0               # generator steps completed
+    precision: str = "fp32"           # what the forward passes ran in: "bf16" only where supported
     scalars: dict[str, float] = field(default_factory=dict)   # the last logged scalars
 
 
@@ -146,6 +147,19 @@ def resolve_device(name: str = "auto") -> torch.device:
     return device
 
 
+def bf16_supported(device: torch.device) -> bool:
+    """Whether `device` runs bfloat16 matrix products natively (else they are emulated, and slow).
+
+    CPUs need AVX-512 BF16 or AMX; CUDA GPUs need compute capability 8 or newer.
+    """
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    if device.type == "cpu":
+        checks = (getattr(torch.cpu, "_is_avx512_bf16_supported", None), getattr(torch.cpu, "_is_amx_tile_supported", None))
+        return any(check is not None and check() for check in checks)
+    return False
+
+
 def _optimizer(config: RunConfig, params, lr: float) -> torch.optim.Optimizer:
     if config.optimizer == "sgd":
         return torch.optim.SGD(params, lr=lr, momentum=config.beta1)
@@ -186,10 +200,20 @@ class _Loop:
         self.G, self.D = generator.to(device), discriminator.to(device)
         self.opt_d = _optimizer(config, self.D.parameters(), config.lr_d)
         self.opt_g = _optimizer(config, self.G.parameters(), config.lr_g)
+        self.schedules = []
+        if config.lr_schedule == "linear":   # lr after t iterations: lr · (1 - t / iterations)
+            self.schedules = [torch.optim.lr_scheduler.LambdaLR(opt, lambda t: max(0.0, 1.0 - t / config.iterations))
+                              for opt in (self.opt_d, self.opt_g)]
         self.ema = _EMA(self.G, config.ema_decay) if config.ema_decay > 0.0 else None
         self.rng = torch.Generator(device=device)
         self.rng.manual_seed(config.seed)
         self.num_classes = getattr(self.G, "num_classes", 0)
+        self.joint_pass = not any(isinstance(module, nn.modules.batchnorm._BatchNorm) for module in self.D.modules())
+        self.bf16 = config.precision == "bf16" and bf16_supported(device)
+
+    def autocast(self) -> torch.autocast:
+        """Mixed precision for the forward passes when `bf16` is on (weights and Adam stay float32)."""
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16)
 
     @property
     def sampling_generator(self) -> nn.Module:
@@ -203,6 +227,15 @@ class _Loop:
             labels = torch.randint(self.num_classes, (m,), generator=self.rng, device=self.device)
         return z, labels
 
+    def r1_penalty(self, real: torch.Tensor, real_logits: torch.Tensor) -> torch.Tensor:
+        """γ/2 · E‖∇_x D(x)‖² over real x (Mescheder et al. 2018), per judged pack of samples.
+
+        Flattening D's slopes at the data stops the players circling the equilibrium, so the
+        generator settles on the modes instead of orbiting them.
+        """
+        (slopes,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)   # (m, *shape)
+        return 0.5 * self.config.r1_gamma * slopes.pow(2).sum() / real_logits.shape[0]
+
     def iteration(self) -> dict[str, torch.Tensor]:
         """One iteration of Algorithm 1; returns the step's losses and mean D outputs (on device)."""
         config, m, G, D = self.config, self.config.batch_size, self.G, self.D
@@ -210,14 +243,18 @@ class _Loop:
         # (1) Update D, k times: maximise log D(x) + log(1 - D(G(z))), i.e. minimise the
         # discriminator loss, each time on a fresh minibatch of m real and m generated samples.
         for step in range(config.k):
-            real, real_labels = self.data.sample(m, self.rng)                 # (m, *shape)
+            real, real_labels = self.data.sample(m, self.rng)                  # (m, *shape)
+            real_labels = real_labels if self.num_classes else None           # MNIST has labels; only cGANs use them
             z, fake_labels = self.noise(m)
-            last = step == config.k - 1
-            with torch.set_grad_enabled(last):   # only the last fakes are kept for G's step
-                fake = G(z, fake_labels) if self.num_classes else G(z)       # (m, *shape)
-            real_logits = D(real, real_labels) if self.num_classes else D(real)
-            fake_logits = D(fake.detach(), fake_labels) if self.num_classes else D(fake.detach())
+            if config.r1_gamma > 0.0:
+                real.requires_grad_(True)
+            with self.autocast():
+                with torch.set_grad_enabled(step == config.k - 1):   # only the last fakes feed G's step
+                    fake = G(z, fake_labels)                                   # (m, *shape)
+                real_logits, fake_logits = self.judge(real, real_labels, fake.detach(), fake_labels)
             loss_d = discriminator_loss(real_logits, fake_logits, config.loss, config.label_smoothing)
+            if config.r1_gamma > 0.0:
+                loss_d = loss_d + self.r1_penalty(real, real_logits)
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.opt_d.step()
@@ -226,7 +263,8 @@ class _Loop:
         # -log D(G(z)) (non-saturating) against the just-updated D. D's weights are frozen
         # so its backward pass only carries the gradient through to G.
         D.requires_grad_(False)
-        g_logits = D(fake, fake_labels) if self.num_classes else D(fake)
+        with self.autocast():
+            g_logits = D(fake, fake_labels)                                    # (m / pack,)
         loss_g = generator_loss(g_logits, config.loss)
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
@@ -234,10 +272,25 @@ class _Loop:
         D.requires_grad_(True)
         if self.ema is not None:
             self.ema.update()
+        for schedule in self.schedules:
+            schedule.step()
         return {"loss_d": loss_d.detach(), "loss_g": loss_g.detach(),
-                "d_real": discriminator_probability(real_logits.detach(), config.loss).mean(),
-                "d_fake": discriminator_probability(fake_logits.detach(), config.loss).mean()}
+                "d_real": discriminator_probability(real_logits.detach().float(), config.loss).mean(),
+                "d_fake": discriminator_probability(fake_logits.detach().float(), config.loss).mean()}
 
+    def judge(self, real: torch.Tensor, real_labels: torch.Tensor | None, fake: torch.Tensor,
+              fake_labels: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
+        """D's logits for the real and the fake minibatch: (m / pack,) each.
+
+        Without batch norm D treats every sample (pack) on its own, so both go through in one
+        pass of twice the size, which runs faster than two; batch norm must see them apart,
+        as in DCGAN, or it would mix real and fake statistics.
+        """
+        if self.joint_pass:
+            labels = None if real_labels is None else torch.cat((real_labels, fake_labels))
+            logits = self.D(torch.cat((real, fake)), labels)                   # (2m / pack,)
+            return logits.split(logits.shape[0] // 2)
+        return self.D(real, real_labels), self.D(fake, fake_labels)
 
 def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks | None = None) -> TrainResult:
     """Train a GAN as `config` says; report through `callbacks`; return the models and status.
@@ -256,7 +309,8 @@ def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks 
 
     def result(status: str, iteration: int, message: str = "") -> TrainResult:
         return TrainResult(status, loop.sampling_generator.eval(), loop.D.eval(), dict(observer.latest_metrics),
-                           time.perf_counter() - start, str(torch_device), message, iteration, last_scalars)
+                           time.perf_counter() - start, str(torch_device), message, iteration,
+                           "bf16" if loop.bf16 else "fp32", last_scalars)
 
     last_scalars: dict[str, float] = {}
     observer.snapshot(0, loop.sampling_generator, loop.D, callbacks)

@@ -10,10 +10,12 @@ import streamlit as st
 from gan_engine.config import LOSSES, OPTIMIZERS, PRESETS
 from gan_engine.errors import GanExplorerError
 from ui import training_view as view
+from ui.frame import setup_page
 from ui.i18n import t
 
 FINISHED = ("done", "diverged", "cancelled")
 
+setup_page("nav.training")
 # A run opened from the sweep or the library is applied first, while the widgets it sets
 # do not exist yet in this run.
 if opening := st.session_state.pop("train_open_pending", None):
@@ -31,7 +33,8 @@ with st.sidebar:
                                bind="query-params", on_change=view.reset_to_preset)
     st.caption(view.preset_description(preset_name))
     if view.faces_file() is None:
-        st.caption(t("training.faces_missing", folder=str(view.faces_folder()), names=" / ".join(view.FACES_FILE_NAMES)))
+        st.caption(t("training.faces_missing", folder=str(view.faces_folder()),
+                     names=" / ".join(view.FACES_FILE_NAMES)))
     base = PRESETS[preset_name]
     bound = {"bind": "query-params"}
     st.slider(t("training.k"), *view.K_RANGE, value=base.k, key="train_k", help=t("training.k_help"), **bound)
@@ -62,10 +65,10 @@ section = st.segmented_control(t("training.section"), ("train", "compare", "swee
                                required=True, key="train_view", label_visibility="collapsed")
 
 
-def launch(run_config) -> None:
-    """Launch through the run cache and remember which run the page now shows."""
+def launch() -> None:
+    """Launch the widgets' configuration through the run cache; the page then shows that run."""
     try:
-        started = view.runner().launch(run_config)
+        started = view.runner().launch(view.config_from_widgets(st.session_state[view.PRESET_KEY]))
     except GanExplorerError as exc:
         st.session_state["train_launch_error"] = str(exc)
         return
@@ -112,7 +115,8 @@ def live_run(key: str, run_config) -> None:
                                               total=progress.total, eta=view.format_seconds(progress.eta_seconds),
                                               device=progress.device))
     st.button(t("training.cancel"), key="train_cancel", on_click=view.runner().cancel, args=(key,))
-    view.render_charts(key, run_config, progress.iteration, progress.snapshot_count)
+    snapshot_version = (progress.snapshot_count, progress.iteration // run_config.snapshot_every)
+    view.render_charts(key, run_config, progress.iteration, snapshot_version)
 
 
 def finished_run(summary) -> None:
@@ -142,8 +146,7 @@ if config_error and section in ("train", "sweep"):
     st.error(config_error)
 
 if section == "train":
-    st.button(t("training.train"), type="primary", key="train_launch", disabled=config is None,
-              on_click=launch, args=(config,))
+    st.button(t("training.train"), type="primary", key="train_launch", disabled=config is None, on_click=launch)
     if error := st.session_state.pop("train_launch_error", None):
         st.error(error)
     active_key = st.session_state.get("train_active_key")
@@ -175,9 +178,9 @@ elif section == "compare":
         else:
             frames = {}
             for key in chosen:
-                run_summary = view.store().summary(key)
-                series, metrics, _ = view.finished_series(view.runs_root(), key, run_summary.finished or 0.0)
-                frames[labels[key]] = series if column in series else metrics
+                if (run_summary := view.store().summary(key)) is not None:
+                    series, metrics, _ = view.finished_series(view.runs_root(), key, run_summary.finished or 0.0)
+                    frames[labels[key]] = series if column in series else metrics
             reference = 0.5 if column in ("d_real", "d_fake") else None
             st.plotly_chart(view.plots.compare_figure(frames, column, reference, view.plot_labels(),
                                                       log_y=column == "jsd"), width="stretch")

@@ -7,6 +7,7 @@ from the image bytes, so "the picture changed" is a real comparison of content.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import h5py
@@ -14,10 +15,14 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from gan_engine import sampling
 from gan_engine.config import preset
 from gan_engine.models import build_models
 from gan_engine.runfile import RunRecord, state_arrays, write_run_file
 from gan_engine.store import RunStore
+from ui import gallery_view as view
+from ui.i18n import LANG_WIDGET_KEY
+from ui.strings.gallery import EN, ZH
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Gallery.py")
 SHIPPED = "pretrained:mnist-cgan"
@@ -75,6 +80,18 @@ def test_sample_controls_change_the_grid(runs):
     _changes_picture(at, at.number_input(key="gallery_seed"), 5)
     _changes_picture(at, at.selectbox(key="gallery_digit"), 7)
     _changes_picture(at, at.slider(key="gallery_size"), 4)
+
+
+def test_generator_is_loaded_once_per_process(runs, monkeypatch):
+    loads = []
+    real_load = sampling.load_generator
+    monkeypatch.setattr(sampling, "load_generator", lambda source: loads.append(source.spec) or real_load(source))
+    view.generator.clear()
+    at = _open()
+    for seed in (1, 2, 3):
+        at.number_input(key="gallery_seed").set_value(seed).run()
+    _open("interpolate")   # a second session in the same server process
+    assert loads == [SHIPPED]
 
 
 def test_same_seed_gives_the_same_picture(runs):
@@ -167,15 +184,27 @@ def test_unconditional_run_has_a_class_histogram(runs):
     at = _open()
     at.selectbox(key="gallery_generator").set_value(key).run()
     views = at.segmented_control(key="gallery_view").options
-    assert "same_z" not in views and "morph" not in views
+    assert EN["gallery.view.same_z"] not in views and EN["gallery.view.morph"] not in views
+    assert EN["gallery.view.interpolate"] in views
     at.segmented_control(key="gallery_view").set_value("diagnostics").run()
     assert not at.exception, at.exception
-    assert "Digits produced" in at.metric[0].label
+    assert at.metric[0].label == EN["gallery.metric_classes"]
+    assert len(at.get("plotly_chart")) == 2   # the class histogram and the diversity bars
 
 
-def test_chinese(runs):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["lang"] = "中文"
-    at.run()
-    assert not at.exception
-    assert at.title[0].value == "画廊"
+def test_reached_from_the_app_and_translated(runs):
+    at = AppTest.from_file(str(Path(PAGE).parents[1] / "streamlit_app.py"), default_timeout=60).run()
+    at.switch_page("pages/3_Gallery.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == EN["gallery.title"]
+    at.sidebar.segmented_control(key=LANG_WIDGET_KEY).set_value("zh").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == ZH["gallery.title"] != EN["gallery.title"]
+    assert ZH["gallery.view.morph"] in at.segmented_control(key="gallery_view").options
+    assert _pictures(at)
+
+
+def test_translation_tables_match():
+    assert EN.keys() == ZH.keys()
+    for key in EN:   # the same placeholders in both languages
+        assert sorted(re.findall(r"{(\w+)", EN[key])) == sorted(re.findall(r"{(\w+)", ZH[key])), key

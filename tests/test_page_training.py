@@ -185,7 +185,7 @@ def test_url_values_are_checked_once_per_session(runs_dir: Path) -> None:
     ("train_k", "nan", None, "ignored"),
     ("train_k", "1" * 60, None, "ignored"),
     ("train_lr_d", "1e-3", 1e-3, None),
-    ("train_lr_d", "3e-3", 2e-3, "rounded"),
+    ("train_lr_d", "1.1e-3", 1e-3, "rounded"),
     ("train_lr_d", "1e-9", 1e-5, "clamped"),
     ("train_lr_d", "-1", None, "ignored"),
     ("train_batch", "100", 128, "rounded"),
@@ -263,7 +263,7 @@ def test_a_second_run_waits_its_turn_and_both_can_be_cancelled(trained_runs_dir:
         assert RunStore(trained_runs_dir).summary(at.session_state["train_active_key"]).status == "cancelled"
 
 
-def test_diverged_and_failed_runs_say_so_and_keep_their_partial_curves(trained_runs_dir: Path) -> None:
+def test_diverged_failed_and_image_runs_show_their_status_and_charts(trained_runs_dir: Path) -> None:
     store = RunStore(trained_runs_dir)
     diverged = PRESETS["gauss1d"].replace(seed=101, iterations=100, lr_d=0.1, lr_g=0.1)
     record = RunRecord(key=diverged.key(), config=diverged, status="diverged", device="cpu", total=100,
@@ -279,15 +279,26 @@ def test_diverged_and_failed_runs_say_so_and_keep_their_partial_curves(trained_r
                    RunRecord(key=failed.key(), config=failed, status="failed", total=failed.iterations,
                              message="No MNIST files were found in /data; put them there."))
 
+    images = PRESETS["mnist-cgan"].replace(seed=103, iterations=20)
+    done = RunRecord(key=images.key(), config=images, status="done", device="cpu", total=20, started=1.0,
+                     finished=3.0)
+    done.add_log(20, 20, {"loss_d": 1.2, "loss_g": 0.9, "d_real": 0.6, "d_fake": 0.4, "seconds": 2.0})
+    grid = np.random.default_rng(0).integers(0, 256, size=(20, 28, 28), dtype=np.uint8)
+    done.add_snapshot(20, {"images": grid, "labels": np.arange(20) % 10})
+    write_run_file(store.run_path(done.key), done)
+
     at = page()
     at.segmented_control(key="train_view").set_value("library").run()
-    for key, notice in ((record.key, "warning"), (failed.key(), "error")):
+    for key, notice in ((record.key, "warning"), (failed.key(), "error"), (done.key, "images")):
         at.text_input(key="train_library_filter").input(key).run()
         at.button(key="train_library_open").click().run()
         no_exception(at)
         assert at.session_state["train_active_key"] == key
-        texts = [element.value for element in getattr(at, notice)]
-        if notice == "warning":
+        texts = [element.value for element in getattr(at, notice, [])]
+        if notice == "images":
+            assert len(charts(at)) == 3                # losses, D outputs, the fixed-noise image grid
+            assert not at.dataframe                    # no published anchors for MNIST
+        elif notice == "warning":
             assert any(t.startswith("Diverged: the losses became NaN at iteration 40.") for t in texts), texts
             assert len(charts(at)) == 4                # losses, D outputs, Figure 1, JSD up to divergence
         else:

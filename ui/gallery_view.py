@@ -16,13 +16,13 @@ import streamlit as st
 
 from gan_engine import evaluator, sampling
 from gan_engine.data import holdout_split, load_mnist
-from gan_engine.errors import ConfigError
 from gan_engine.datasets import MNIST_HOLDOUT_FRACTION, MNIST_SPLIT_SEED
+from gan_engine.errors import ConfigError
 from gan_engine.sampling import GeneratorSource, LoadedGenerator
 from gan_engine.store import RunStore, default_runs_dir
 
 SHEET_PIXELS = 640      # displayed sheets are enlarged by a whole factor towards this width
-STRIP_PIXELS = 480      # the same for the interpolation strips, shown two side by side
+STRIP_PIXELS = 600      # the same for the interpolation strips
 GIF_FACTOR = 4          # GIF frames: 28 px digits become 112 px
 NEAREST_COUNT = 8       # samples shown with their nearest training image
 NEAREST_REFERENCE = 300  # held-out real digits used for the typical nearest distance
@@ -30,11 +30,9 @@ NEAREST_REFERENCE = 300  # held-out real digits used for the typical nearest dis
 
 @dataclass(frozen=True)
 class Sheet:
-    """A picture ready to show: `png` (enlarged, for display and download) and the raw
-    uint8 `images` (N, H, W[, 3]) it was tiled from."""
+    """A picture ready to show: tiled images, enlarged, as PNG bytes (for display and download)."""
 
     png: bytes
-    images: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -65,9 +63,14 @@ def generator(spec: str, stamp: int, _source: GeneratorSource) -> LoadedGenerato
 
 
 def _sheet(images: np.ndarray, cols: int, target_pixels: int) -> Sheet:
+    """Tile, then enlarge by the whole factor that brings the width nearest `target_pixels`.
+
+    Enlarging here (nearest neighbour) keeps the pixels crisp; a browser scaling a small
+    picture up would blur them.
+    """
     grid = sampling.image_grid(images, cols)
-    factor = max(1, target_pixels // grid.shape[1])
-    return Sheet(sampling.png_bytes(sampling.upscale(grid, factor)), sampling.to_uint8(images))
+    factor = max(1, round(target_pixels / grid.shape[1]))
+    return Sheet(sampling.png_bytes(sampling.upscale(grid, factor)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -170,8 +173,9 @@ def mnist_parts(data_path: str) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class Nearest:
-    """Samples (k, 28, 28), their nearest training images (k, 28, 28), RMS pixel distances
-    (k,), and the median distance of held-out real digits to their nearest training image."""
+    """A strip of k samples, the strip of their nearest training images, the RMS pixel
+    distances (k,) between them, and the median distance of held-out real digits to their
+    nearest training image (the yardstick: a copy would be much closer)."""
 
     samples: Sheet
     matches: Sheet

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,10 +34,17 @@ ACTIVE_STATUSES = ("queued", "running")
 POLL_SECONDS = 1.0
 RUNS_ENV = "GAN_EXPLORER_RUNS"
 
-LR_OPTIONS = (1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1)
-BATCH_OPTIONS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
-LATENT_OPTIONS = (1, 2, 4, 8, 16, 32, 64, 100, 128, 256)
-K_RANGE = (1, 20)
+
+def _with_presets(grid: tuple[float, ...], *names: str) -> tuple[Any, ...]:
+    """A widget's option grid plus every preset's own value, so each preset's default is offered."""
+    return tuple(sorted(set(grid) | {getattr(p, name) for p in PRESETS.values() for name in names}))
+
+
+LR_OPTIONS = _with_presets((1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1),
+                           "lr_d", "lr_g")
+BATCH_OPTIONS = _with_presets((1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024), "batch_size")
+LATENT_OPTIONS = _with_presets((1, 2, 4, 8, 16, 32, 64, 100, 128, 256), "latent_dim")
+K_RANGE = (1, max(20, *(p.k for p in PRESETS.values())))
 ITERATION_RANGE = (10, 1_000_000)
 SMOOTHING_RANGE = (0.0, 0.3)
 SMOOTHING_STEP = 0.05
@@ -47,9 +54,9 @@ MAX_URL_VALUE = 40   # characters of a URL value echoed back in a message
 
 
 def format_lr(value: float) -> str:
-    """Compact scientific form, also the value's spelling in the URL: 0.001 -> "1e-3"."""
-    mantissa, exponent = f"{value:.0e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
+    """Compact, exact scientific form, also the value's spelling in the URL: 0.001 -> "1e-3"."""
+    mantissa, exponent = f"{value:e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
 
 
 @dataclass(frozen=True)
@@ -273,19 +280,20 @@ def format_seconds(seconds: float | None) -> str:
 
 
 def run_label(row: Mapping[str, Any]) -> str:
-    """A short human label for a run (a row of list_runs or a config dict)."""
+    """A short human label for a run: a row of `RunStore.list_runs()`."""
     return (f"{row['preset']} · k={row['k']} · lr_d={format_lr(row['lr_d'])} · "
-            f"lr_g={format_lr(row['lr_g'])} · {row['loss']} · {str(row['key'])[:6]}")
+            f"lr_g={format_lr(row['lr_g'])} · {row['loss']} · {row['iterations']} it · {str(row['key'])[:6]}")
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def curve_figures(root: str, key: str, version: float, loss: str, label_smoothing: float,
+def curve_figures(root: str, key: str, version: Hashable, loss: str, label_smoothing: float,
                   language: str) -> tuple[go.Figure, go.Figure] | None:
     """Loss and D-output figures of a run as of `version`; None before its first log.
 
     Cached as built figures (st.plotly_chart only reads them), so a poll that finds
     nothing new, or a second visitor, costs no HDF5 read and no figure building. `version`
-    is the finished time of a finished run, or the latest iteration of a live one.
+    changes whenever the data may have: a finished run's finish time, a live run's latest
+    logged iteration.
     """
     series = _runner_for(root).store.series(key)
     if series.empty:
@@ -296,13 +304,15 @@ def curve_figures(root: str, key: str, version: float, loss: str, label_smoothin
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def snapshot_figures(root: str, key: str, version: float, index: int | None, target: str,
+def snapshot_figures(root: str, key: str, version: Hashable, index: int | None, target: str,
                      language: str) -> tuple[int, list[go.Figure]] | None:
     """(iteration, figures) of snapshot `index` (None: the latest); None before the first.
 
     Figures: the 1-D Figure 1 and JSD, the 2-D samples/heatmap/arrows and modes, or the
-    image grid. `version` is the finished time or the live run's snapshot count, so a
-    live run's snapshot figures are built once per new snapshot, not once per poll.
+    image grid. `version`: a finished run's finish time; for a live run (snapshot count,
+    iteration // snapshot_every), which changes with each snapshot due or written (the
+    count alone can repeat once a long run starts thinning its snapshots), so a live
+    run's snapshot figures are built once per snapshot, not once per poll.
     """
     runs = _runner_for(root).store
     iterations = runs.snapshot_iterations(key)
@@ -325,7 +335,7 @@ def snapshot_figures(root: str, key: str, version: float, index: int | None, tar
     return iterations[index], figures
 
 
-def render_charts(key: str, config: RunConfig, curve_version: float, snapshot_version: float,
+def render_charts(key: str, config: RunConfig, curve_version: Hashable, snapshot_version: Hashable,
                   snapshot_index: int | None = None) -> None:
     """Curves and one snapshot of a run (`snapshot_index` None: the latest)."""
     root, language = runs_root(), current_language()
@@ -349,8 +359,16 @@ def render_anchor_table(config: RunConfig, metrics: dict[str, float]) -> None:
     table = anchors.comparison_table(config.target, t("training.this_run"), metrics)
     if table.empty:
         return
+    goal = table["source"] == anchors.PROJECT_GOAL
+    table.loc[goal, "method"], table.loc[goal, "source"] = t("training.anchor_goal"), t("training.anchor_goal_source")
     st.markdown(f"**{t('training.anchors_title')}**")
-    st.dataframe(table, hide_index=True, width="stretch")
+    formats = {"modes_captured": "{:.1f}", "hq_fraction": "{:.1%}", "reverse_kl": "{:.3g}", "jsd": "{:.3g}"}
+    styled = table.style.format({name: formats[name] for name in anchors.METRIC_COLUMNS if name in table},
+                                na_rep="—")
+    names = {name: t(f"training.plot.{name}") for name in anchors.METRIC_COLUMNS}
+    names |= {"method": t("training.anchor_method"), "source": t("training.anchor_source")}
+    st.dataframe(styled, hide_index=True, width="stretch",
+                 column_config={column: names[column] for column in table.columns})
     if config.data_dim == 2:
         st.caption(t("training.anchors_caption"))
 

@@ -57,7 +57,10 @@ DEFAULT_LABELS: dict[str, str] = {
 
 _QUARTERS = [0, 0.25, 0.5, 0.75, 1]
 _JSD_TICKS = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, round(math.log(2.0), 3)]
-_COLORS = {"d": "#d62728", "g": "#1f77b4", "data": "#2ca02c", "star": "#9467bd", "grey": "#7f7f7f"}
+# Data green, generator violet (the app's primary colour), discriminator orange.
+_COLORS = {"d": "#E8710A", "g": "#7A3EF0", "data": "#2CA02C", "star": "#8C564B", "grey": "#7F7F7F"}
+# D on the plane: violet where D says "generated" (0), white at 1/2, green where it says "real" (1).
+_D_SCALE = [[0.0, "#B9A0F5"], [0.5, "#FFFFFF"], [1.0, "#9ED89E"]]
 
 
 def _text(labels: Mapping[str, str] | None, name: str) -> str:
@@ -280,10 +283,10 @@ def snapshot_2d_figure(snapshot: Mapping[str, np.ndarray], centers: np.ndarray,
                                          0.08 * span)
     traces = [
         {"type": "heatmap", "x": grid_x, "y": grid_y, "z": snapshot["d"], "zmin": 0, "zmax": 1,
-         "colorscale": "RdBu", "reversescale": True, "opacity": 0.55, "name": _text(labels, "d"),
+         "colorscale": _D_SCALE, "name": _text(labels, "d"),
          "colorbar": {"title": {"text": _text(labels, "d")}, "thickness": 12}},
         {"type": "scattergl", "mode": "markers", "x": samples[:, 0], "y": samples[:, 1],
-         "name": _text(labels, "samples"), "marker": {"size": 3, "color": _COLORS["g"]}},
+         "name": _text(labels, "samples"), "marker": {"size": 3, "color": "#4B1FA8"}},
         {"type": "scatter", "mode": "markers", "x": centers[:, 0], "y": centers[:, 1],
          "name": _text(labels, "centers"),
          "marker": {"symbol": "x", "size": 10, "color": _COLORS["data"], "line": {"width": 2}}},

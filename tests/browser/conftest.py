@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -106,10 +107,29 @@ def page(browser, server):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.errors = []
-    page.on("console", lambda msg: page.errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+
+    def base_path_probe(url: str) -> bool:
+        # Opened at /Theory, Streamlit's frontend first probes /Theory/_stcore/... to find
+        # the server's base path; those 404s are expected and not the app's errors.
+        return "/_stcore/" in url and not url.split("/_stcore/")[0].rstrip("/").endswith(str(page_port(url)))
+
+    def on_console(msg) -> None:
+        if msg.type == "error" and not base_path_probe(msg.location.get("url", "")):
+            page.errors.append(f"console: {msg.text} ({msg.location.get('url', '')})")
+
+    def on_response(response) -> None:
+        if response.status >= 400 and not base_path_probe(response.url):
+            page.errors.append(f"http {response.status}: {response.url}")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
+    page.on("response", on_response)
     yield page
     context.close()
+
+
+def page_port(url: str) -> int:
+    return urllib.parse.urlsplit(url).port or 80
 
 
 def wait_for_app(page, timeout_ms: int = 30000) -> None:

@@ -74,6 +74,10 @@ EN = {
     "training.snapshot_at": "Snapshot at iteration {iteration}.",
     "training.this_run": "this run",
     "training.anchors_title": "Against published results",
+    "training.anchor_method": "method",
+    "training.anchor_source": "source",
+    "training.anchor_goal": "goal",
+    "training.anchor_goal_source": "GAN Explorer's target for the shipped preset",
     "training.anchors_caption": (
         "Published rows use 2,500 samples; a sample is high quality within 3σ of a mode centre "
         "and a mode is captured when it has at least one. The goal rows are this project's targets "
@@ -205,6 +209,10 @@ ZH = {
     "training.snapshot_at": "第 {iteration} 次迭代时的快照。",
     "training.this_run": "本次训练",
     "training.anchors_title": "与已发表结果对比",
+    "training.anchor_method": "方法",
+    "training.anchor_source": "来源",
+    "training.anchor_goal": "目标",
+    "training.anchor_goal_source": "本项目为内置预设设定的目标",
     "training.anchors_caption": (
         "已发表结果使用 2,500 个样本；落在某个模式中心 3σ 以内的样本算高质量样本，"
         "至少有一个高质量样本的模式算被捕获。目标行是本项目为内置预设设定的指标。"
