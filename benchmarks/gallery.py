@@ -13,6 +13,8 @@ Rows (median seconds over N fresh seeds, so no cached picture is reused):
   first-draft page that loops over st.image calls would.
 - baseline, load per rerun: reading the generator from its HDF5 file, which every rerun
   would pay without st.cache_resource.
+- baseline page, per image: a first-draft page (AppTest too) that loads the generator on
+  every rerun and shows the grid as 100 st.image calls in 10 columns, one forward pass each.
 """
 
 from __future__ import annotations
@@ -44,6 +46,23 @@ def _median_seconds(action, repeats: int) -> float:
         action(index)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def naive_page() -> None:
+    """The baseline page: no caching, one forward pass and one st.image per digit."""
+    import numpy as np
+    import streamlit as st
+
+    from gan_engine import sampling
+    from gan_engine.store import open_run
+
+    seed = int(st.number_input("seed", value=0, key="seed"))
+    config, generator, _ = open_run("pretrained:mnist-cgan").load_models("cpu")
+    z = sampling.latents(seed, 100, config.latent_dim)
+    for row in range(10):
+        for column, cell in enumerate(st.columns(10)):
+            image = sampling.generate(generator, z[10 * row + column][None], np.array([row]))[0]
+            cell.image(sampling.upscale(sampling.to_uint8(image), 2))
 
 
 def main() -> None:
@@ -81,15 +100,23 @@ def main() -> None:
     def load(_: int) -> None:
         open_run(SPEC).load_models("cpu")
 
+    naive = AppTest.from_function(naive_page, default_timeout=60).run()
+
+    def naive_rerun(index: int) -> None:
+        naive.number_input(key="seed").set_value(4000 + index).run()
+        assert not naive.exception and len(naive.image) == 100
+
     rows = [("page rerun, warm (AppTest)", _median_seconds(page_rerun, args.repeats)),
             ("engine, batched (1 forward, 1 PNG)", _median_seconds(batched, args.repeats)),
             ("baseline, per image (100 forwards, 100 PNGs)", _median_seconds(per_image, args.repeats)),
-            ("baseline, generator loaded per rerun", _median_seconds(load, args.repeats))]
+            ("baseline, generator loaded per rerun", _median_seconds(load, args.repeats)),
+            ("baseline page, per image (AppTest)", _median_seconds(naive_rerun, args.repeats))]
     print(f"10x10 grid of {SPEC}, torch threads {args.threads}, median of {args.repeats}")
     print(f"  {'first page run (loads the generator)':<48} {cold:8.3f} s")
     for name, seconds in rows:
         print(f"  {name:<48} {seconds:8.3f} s")
-    print(f"  per-image baseline / batched engine: {rows[2][1] / rows[1][1]:.1f}x")
+    print(f"  per-image baseline / batched engine: {rows[2][1] / rows[1][1]:.1f}x; "
+          f"baseline page / Gallery page: {rows[4][1] / rows[0][1]:.1f}x")
 
 
 if __name__ == "__main__":

@@ -96,7 +96,10 @@ def _config_options(parser: argparse.ArgumentParser, grid: bool = False) -> None
     grid_fields = ("k", "lr_d", "lr_g") if grid else ()
     for name in CONFIG_FIELDS:
         default = getattr(RunConfig(), name)
-        if name in grid_fields:
+        if name == "data_path":
+            parser.add_argument("--data", "--data-path", dest=name, metavar="PATH",
+                                help="MNIST file or folder (IDX or CSV) or faces HDF5 file (default: the search)")
+        elif name in grid_fields:
             parser.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar="LIST",
                                 help=f"comma-separated values of {name} (default: the preset's)")
         else:

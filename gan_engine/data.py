@@ -6,20 +6,23 @@ The work is split by concern (each module's docstring says more):
 - `data_download`: fetching the official MNIST files with progress and md5 checks;
 - `data_faces`: the notebook's faces HDF5 format and the image-folder converter;
 - `data_paths`: the per-user data directory and `resolve_data_path`, which keeps paths
-  typed on a hosted demo inside the configured data directory.
+  typed on a hosted demo inside the configured data directory;
+- `data_check`: `check_data(config)`, the pre-flight check a launch makes before anything
+  is written.
 
 Every problem with a file raises `gan_engine.errors.DataError` naming the file and what
 is wrong with it.
 """
 
+from gan_engine.data_check import check_data
 from gan_engine.data_download import MIRROR_ENV, MNIST_MD5, MNIST_MIRROR, DownloadProgress, download_mnist
-from gan_engine.data_faces import FACES_GROUP, images_to_hdf5, load_faces, square_resize
-from gan_engine.data_mnist import MnistData, holdout_split, load_mnist, mnist_search_dirs
+from gan_engine.data_faces import FACES_GROUP, check_faces, images_to_hdf5, load_faces, square_resize
+from gan_engine.data_mnist import MnistData, holdout_split, load_mnist, mnist_found, mnist_search_dirs
 from gan_engine.data_paths import data_root, default_data_dir, local_paths_allowed, resolve_data_path
 
 __all__ = [
     "FACES_GROUP", "MIRROR_ENV", "MNIST_MD5", "MNIST_MIRROR", "DownloadProgress", "MnistData",
-    "data_root", "default_data_dir", "download_mnist", "holdout_split", "images_to_hdf5",
-    "load_faces", "load_mnist", "local_paths_allowed", "mnist_search_dirs", "resolve_data_path",
-    "square_resize",
+    "check_data", "check_faces", "data_root", "default_data_dir", "download_mnist", "holdout_split",
+    "images_to_hdf5", "load_faces", "load_mnist", "local_paths_allowed", "mnist_found",
+    "mnist_search_dirs", "resolve_data_path", "square_resize",
 ]

@@ -40,35 +40,82 @@ def load_faces(path: str | Path, image_size: int = 64, limit: int | None = None)
     (bicubic, antialiased) to image_size pixels. Every dataset's type and shape is checked
     before any pixel is read.
     """
-    path = Path(path).expanduser()
     if not isinstance(image_size, int) or image_size < 1:
         raise DataError(f"image_size must be a positive whole number of pixels; got {image_size!r}.")
     _check_limit(limit)
-    if not path.is_file():
-        raise DataError(f"The faces file {path} does not exist." if not path.exists()
-                        else f"The faces path {path} is a folder, not an HDF5 file.")
-    if not h5py.is_hdf5(path):
-        raise DataError(f"{path} is not an HDF5 file. Faces must be in the notebook's HDF5 format; "
-                        "convert a folder of images with images_to_hdf5 (command: convert-faces).")
+    path = _faces_file(path)
     try:
         with h5py.File(path, "r") as handle:
-            group = handle.get(FACES_GROUP)
-            if group is None:
-                present = ", ".join(sorted(handle.keys())[:5]) or "nothing"
-                raise DataError(f"{path} has no group '{FACES_GROUP}' (it holds: {present}); "
-                                "it is not a faces file in the notebook's format.")
-            if not isinstance(group, h5py.Group):
-                raise DataError(f"{path}: '{FACES_GROUP}' is not a group of image datasets.")
-            names = sorted(group.keys(), key=_natural_key)[:limit]
-            if not names:
-                raise DataError(f"{path}: the group '{FACES_GROUP}' contains no images.")
-            datasets = [_checked_dataset(group, name, path) for name in names]
+            datasets = _image_datasets(handle, path, limit)
             faces = np.empty((len(datasets), image_size, image_size, 3), dtype=np.uint8)
             for index, dataset in enumerate(datasets):
                 faces[index] = square_resize(dataset[()], image_size)
             return faces
     except OSError as exc:
         raise DataError(f"{path} cannot be read as HDF5; it is damaged or truncated ({exc}).") from None
+
+
+def check_faces(path: str | Path, max_pixels: int | None = None) -> int:
+    """Check a faces HDF5 file without decoding its pixels; return how many images it holds.
+
+    Everything `load_faces` checks before reading pixels (the group, each dataset's type,
+    shape and size), plus that each image's stored bytes lie inside the file, so a file
+    cut short is found here rather than halfway through training, and, with `max_pixels`,
+    that the images declare at most that many pixels in all (a few compressed megabytes can
+    declare days of decoding). Raises DataError.
+    """
+    path = _faces_file(path)
+    try:
+        size = path.stat().st_size
+        with h5py.File(path, "r") as handle:
+            datasets = _image_datasets(handle, path, None)
+            pixels = sum(dataset.shape[0] * dataset.shape[1] for dataset in datasets)
+            if max_pixels is not None and pixels > max_pixels:
+                raise DataError(f"{path}: its {len(datasets):,} images declare {pixels:,} pixels in all, more "
+                                f"than the {max_pixels:,} allowed here; use fewer or smaller images.")
+            for dataset in datasets:
+                if _stored_end(dataset) > size:
+                    raise DataError(f"{path}: image '{dataset.name.rsplit('/', 1)[-1]}' lies beyond the end "
+                                    f"of the file; it is damaged or truncated.")
+            return len(datasets)
+    except OSError as exc:
+        raise DataError(f"{path} cannot be read as HDF5; it is damaged or truncated ({exc}).") from None
+
+
+def _faces_file(path: str | Path) -> Path:
+    """`path` as a Path, after checking it names an existing HDF5 file."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise DataError(f"The faces file {path} does not exist." if not path.exists()
+                        else f"The faces path {path} is a folder, not an HDF5 file.")
+    if not h5py.is_hdf5(path):
+        raise DataError(f"{path} is not an HDF5 file. Faces must be in the notebook's HDF5 format; "
+                        "convert a folder of images with images_to_hdf5 (command: convert-faces).")
+    return path
+
+
+def _image_datasets(handle: h5py.File, path: Path, limit: int | None) -> list[h5py.Dataset]:
+    """The checked image datasets of an open faces file, in natural name order (at most `limit`)."""
+    group = handle.get(FACES_GROUP)
+    if group is None:
+        present = ", ".join(sorted(handle.keys())[:5]) or "nothing"
+        raise DataError(f"{path} has no group '{FACES_GROUP}' (it holds: {present}); "
+                        "it is not a faces file in the notebook's format.")
+    if not isinstance(group, h5py.Group):
+        raise DataError(f"{path}: '{FACES_GROUP}' is not a group of image datasets.")
+    names = sorted(group.keys(), key=_natural_key)[:limit]
+    if not names:
+        raise DataError(f"{path}: the group '{FACES_GROUP}' contains no images.")
+    return [_checked_dataset(group, name, path) for name in names]
+
+
+def _stored_end(dataset: h5py.Dataset) -> int:
+    """The file offset just past a dataset's stored bytes (0 when stored in its header)."""
+    if dataset.chunks is None:
+        offset = dataset.id.get_offset()
+        return 0 if offset is None else offset + dataset.id.get_storage_size()
+    chunks = (dataset.id.get_chunk_info(index) for index in range(dataset.id.get_num_chunks()))
+    return max((chunk.byte_offset + chunk.size for chunk in chunks), default=0)
 
 
 def square_resize(image: np.ndarray, size: int) -> np.ndarray:

@@ -70,6 +70,11 @@ def mnist_search_dirs() -> list[Path]:
     return dirs
 
 
+def mnist_found() -> bool:
+    """Whether `load_mnist()` without a path would find local files (rather than download)."""
+    return _search(mnist_search_dirs())[0] is not None
+
+
 def load_mnist(path: str | Path | None = None, download: bool = True,
                progress: DownloadProgress | None = None) -> MnistData:
     """Load MNIST from `path`, else from the search folders, else by downloading it.

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +39,9 @@ from torch import nn
 from torch.nn import functional as F
 
 from gan_engine import sampling
-from gan_engine.errors import DataError
+from gan_engine.data import holdout_split, load_mnist
+from gan_engine.errors import DataError, GanExplorerError
+from gan_engine.store import RunStore, open_run
 
 PRETRAINED_DIR = Path(__file__).resolve().parent / "pretrained"
 CLASSIFIER_PATH = PRETRAINED_DIR / "mnist-classifier.h5"
@@ -429,8 +433,6 @@ def train_classifier(out: str | Path = CLASSIFIER_PATH, data_path: str | None = 
     reference figures are measured. `progress(epoch, epochs, train_loss)` is called after
     each epoch. Returns the saved classifier; writes `out` (about 1.7 MB).
     """
-    from gan_engine.data import holdout_split, load_mnist
-
     data = load_mnist(data_path)
     train_part, holdout = holdout_split(data, holdout_fraction=holdout_fraction, seed=split_seed)
     started = time.perf_counter()
@@ -477,12 +479,6 @@ def _print_scores(scores: GeneratorScores) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """`train`: fit and save the classifier. `score`: judge a run's generator, optionally recording it."""
-    import shlex
-    import sys
-
-    from gan_engine.errors import GanExplorerError
-    from gan_engine.store import RunStore, open_run
-
     parser = argparse.ArgumentParser(prog="python -m gan_engine.evaluator", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     train = commands.add_parser("train", help="train the MNIST classifier on the fit part of the held-out split")

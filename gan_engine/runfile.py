@@ -206,6 +206,10 @@ class RunFile:
         except FileNotFoundError:
             raise RunError(f"No run file at {self.path}.") from None
         except OSError as error:
+            if _looks_pickled(self.path):
+                raise RunError(f"{self.path.name} is a Python pickle (a PyTorch .pt/.pth checkpoint or similar), "
+                               "not a GAN Explorer run file. Pickles can run code when loaded, so they are "
+                               "never opened: weights are read only from HDF5 run files.") from None
             raise RunError(f"{self.path.name} is not a readable HDF5 file ({error}).") from None
         with handle:
             if handle.attrs.get("format") != FORMAT:
@@ -283,6 +287,16 @@ class RunFile:
             for net, module in (("generator", generator), ("discriminator", discriminator)):
                 _load_state(module, handle["weights"][net], f"{self.path.name}: {net}", torch)
         return config, generator.to(device).eval(), discriminator.to(device).eval()
+
+
+def _looks_pickled(path: Path) -> bool:
+    """Whether a file starts like a pickle (protocol 2+) or like torch.save's zip of pickles."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(4)
+    except OSError:
+        return False
+    return start[:1] == b"\x80" or start == b"PK\x03\x04"
 
 
 def _load_state(module: "nn.Module", group: h5py.Group, where: str, torch: Any) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gan_engine.config import RunConfig
+from gan_engine.data_check import check_data
 from gan_engine.data_paths import resolve_data_path
 from gan_engine.errors import ConfigError, QueueFullError, RunError
 from gan_engine.limits import Limits
@@ -82,14 +83,21 @@ class Runner:
     def launch(self, config: RunConfig, device: str = "auto") -> Launch:
         """Serve, attach to, or start the run of `config`. Returns at once.
 
+        A relative `data_path` is made absolute as `resolve_data_path` resolves it (so the
+        worker reads the file that was checked, whatever its working directory); the
+        returned key is then that of the resolved configuration.
+
         Raises ConfigError for an invalid or oversized configuration or an unknown `device`
-        name, DataError for a data path outside the data directory (unless allowed),
+        name, DataError for a data path outside the data directory (unless allowed) or data
+        that cannot be trained on (`data_check.check_data`, run before anything is written),
         QueueFullError when the queue is at its limit, RunError when the runs directory
         cannot be written. Nothing is written when it raises.
         """
         config.validate()
         if config.data_path:
-            resolve_data_path(config.data_path, allow_outside=self.allow_any_data_path)
+            resolved = resolve_data_path(config.data_path, allow_outside=self.allow_any_data_path)
+            if not Path(config.data_path).is_absolute():
+                config = config.replace(data_path=str(resolved))
         if not DEVICE_PATTERN.match(device):
             raise ConfigError(f"Unknown device {device!r}: use auto, cpu, cuda, cuda:N or mps.")
         key = config.key()
@@ -98,6 +106,8 @@ class Runner:
         if cached is not None:
             return cached
         self.limits.check_run(config)
+        # Outside the runner lock: reading a large CSV must not hold up other launches.
+        check_data(config)
         with self.dir.runner_lock():
             served = self._served(key)
             if served is not None:

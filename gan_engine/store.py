@@ -36,6 +36,8 @@ __all__ = ["STATUSES", "CACHED_STATUSES", "RunStore", "RunSummary", "RunFile", "
 # result too. Failed, cancelled and interrupted runs start afresh when launched again.
 CACHED_STATUSES = ("done", "diverged")
 PRETRAINED_DIR = Path(__file__).resolve().parent / "pretrained"
+# Checkpoint suffixes a user may hand over as "weights": named as paths so the refusal says why.
+PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin")
 INTERRUPTED_MESSAGE = ("The worker stopped before the run finished (killed, out of memory or the machine "
                        "restarted); launch it again to start afresh.")
 LIST_COLUMNS = ("key", "preset", "target", "k", "lr_d", "lr_g", "loss", "batch_size", "iterations",
@@ -242,11 +244,13 @@ def list_pretrained() -> list[str]:
 def open_run(spec: str, store: RunStore | None = None) -> RunFile:
     """The run file named by `spec`: a run key, `pretrained:NAME`, or a path ending in `.h5`.
 
-    Paths are for the command line; pages pass keys and pretrained names only.
+    Paths are for the command line; pages pass keys and pretrained names only. A path to
+    a pickled checkpoint (.pt, .pth, .pkl, ...) is opened only to be refused: RunFile tells
+    a pickle from an HDF5 file and never unpickles it.
     """
     if spec.startswith("pretrained:"):
         return RunFile(pretrained_path(spec.removeprefix("pretrained:")))
-    if spec.endswith(".h5"):
+    if spec.endswith(".h5") or Path(spec).suffix.lower() in PICKLE_SUFFIXES:
         return RunFile(Path(spec).expanduser())
     store = store or RunStore()
     path = store.run_path(spec)

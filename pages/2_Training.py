@@ -9,6 +9,7 @@ import streamlit as st
 
 from gan_engine.config import LOSSES, OPTIMIZERS, PRESETS
 from gan_engine.errors import GanExplorerError
+from ui import data_upload
 from ui import training_view as view
 from ui.frame import setup_page
 from ui.i18n import t
@@ -35,6 +36,7 @@ with st.sidebar:
     if view.faces_file() is None:
         st.caption(t("training.faces_missing", folder=str(view.faces_folder()),
                      names=" / ".join(view.FACES_FILE_NAMES)))
+    data_upload.render()
     base = PRESETS[preset_name]
     bound = {"bind": "query-params"}
     st.slider(t("training.k"), *view.K_RANGE, value=base.k, key="train_k", help=t("training.k_help"), **bound)

@@ -156,7 +156,7 @@ def test_shipped_conditional_generator_clears_the_bars(cgan, classifier):
     assert scores.conditional
     assert np.all(scores.accuracy >= 0.93), scores.accuracy     # 1,000 per digit must reach 95% (recorded)
     assert np.all(scores.diversity_ratio >= 0.8), scores.diversity_ratio
-    assert scores.frechet > scores.frechet_floor
+    assert scores.frechet < 1.5 * scores.frechet_floor   # near the real-vs-real noise floor
 
 
 def test_recorded_scores_of_the_shipped_generator(cgan):

@@ -27,6 +27,7 @@ from gan_engine.distributions import toy_target
 from gan_engine.plots import training as plots
 from gan_engine.runner import Runner
 from gan_engine.store import RunStore
+from ui import data_upload
 from ui.i18n import TABLES, current_language, t
 
 PRESET_KEY = "train_preset"
@@ -116,8 +117,9 @@ def machine_device() -> str:
 
 
 def preset_names() -> list[str]:
-    """Presets offered in the picker; faces only when a faces file is in place."""
-    return [name for name in PRESETS if PRESETS[name].target != "faces" or faces_file() is not None]
+    """Presets offered in the picker; faces only when a faces file is in place or uploaded."""
+    faces = faces_file() is not None or data_upload.uploaded("faces") is not None
+    return [name for name in PRESETS if PRESETS[name].target != "faces" or faces]
 
 
 def preset_description(name: str) -> str:
@@ -221,7 +223,10 @@ def _shown(raw: str) -> str:
 def config_from_widgets(preset_name: str) -> RunConfig:
     """The preset with the widgets' values applied; raises ConfigError when impossible."""
     overrides: dict[str, Any] = {field.name: st.session_state[field.key] for field in FIELDS}
-    if PRESETS[preset_name].target == "faces":
+    target = PRESETS[preset_name].target
+    if (upload := data_upload.uploaded(target)) is not None:    # this session's own file comes first
+        overrides["data_path"] = str(upload.path)
+    elif target == "faces":
         overrides["data_path"] = str(faces_file())
     config = preset(preset_name, **overrides)
     runner().limits.check_run(config)

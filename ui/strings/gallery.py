@@ -110,31 +110,31 @@ EN = {
 ZH = {
     "gallery.title": "画廊",
     "gallery.intro": (
-        "用训练好的生成器画数字,在随机种子之间漫游,把一个数字渐变成另一个。所有图像都按需由生成器的权重"
-        "算出;同一个种子总是给出同一张图。"
+        "用训练好的生成器画数字，在随机种子之间漫游，把一个数字渐变成另一个。所有图像都按需由生成器的权重"
+        "算出；同一个种子总是给出同一张图。"
     ),
     "gallery.no_generators": (
-        "没有可用的生成器:gan_engine/pretrained 中缺少随项目发布的模型,运行缓存里也没有已完成的图像训练。"
-        "请先在训练页面用 MNIST 预设训练一个,再回到这里。"
+        "没有可用的生成器：gan_engine/pretrained 中缺少随项目发布的模型，运行缓存里也没有已完成的图像训练。"
+        "请先在训练页面用 MNIST 预设训练一个，再回到这里。"
     ),
     "gallery.generator": "生成器",
-    "gallery.generator_help": "随 GAN 探索器发布的生成器,以及运行缓存中所有已完成的图像训练。",
-    "gallery.source_pretrained": "{name}(随 GAN 探索器发布)",
+    "gallery.generator_help": "随 GAN 探索器发布的生成器，以及运行缓存中所有已完成的图像训练。",
+    "gallery.source_pretrained": "{name}（随 GAN 探索器发布）",
     "gallery.source_run": "{preset} · 运行 {run} · {iterations} 次迭代",
-    "gallery.load_failed": "无法加载生成器 {name}:{error} 请选择其他生成器。",
+    "gallery.load_failed": "无法加载生成器 {name}：{error} 请选择其他生成器。",
     "gallery.model_line": "{kind}生成器 · 隐变量维度 {latent} · 预设 {preset} · {iterations} 次迭代",
     "gallery.conditional": "条件",
     "gallery.unconditional": "无条件",
     "gallery.quality_line": (
-        "由随附的分类器在每个数字 {n:,} 个样本上测得:每个数字被正确识别的比例至少为 {accuracy:.1%};"
+        "由随附的分类器在每个数字 {n:,} 个样本上测得：每个数字被正确识别的比例至少为 {accuracy:.1%}；"
         "类内多样性至少为真实数字的 {diversity:.0%}。"
     ),
     "gallery.seed": "种子",
     "gallery.seed_help": "0 到 {max} 之间的整数。每个种子对应固定的隐向量 z。",
-    "gallery.seed_clamped": "种子 {value} 不在 0 到 {max} 的范围内,已改用 {seed}。",
+    "gallery.seed_clamped": "种子 {value} 不在 0 到 {max} 的范围内，已改用 {seed}。",
     "gallery.view": "视图",
     "gallery.view.sample": "样本",
-    "gallery.view.same_z": "同一 z,每个数字",
+    "gallery.view.same_z": "同一 z，每个数字",
     "gallery.view.interpolate": "插值",
     "gallery.view.corners": "四角网格",
     "gallery.view.morph": "标签渐变",
@@ -142,47 +142,47 @@ ZH = {
     "gallery.digit": "数字",
     "gallery.all_digits": "全部十个",
     "gallery.grid_size": "网格大小",
-    "gallery.grid_size_help": "每边的图像数(选择全部十个数字时:每个数字一行的图像数)。",
-    "gallery.sample_caption": "种子 {seed} 生成的样本。选择全部十个数字时,第 k 行是数字 k。",
+    "gallery.grid_size_help": "每边的图像数（选择全部十个数字时：每个数字一行的图像数）。",
+    "gallery.sample_caption": "种子 {seed} 生成的样本。选择全部十个数字时，第 k 行是数字 k。",
     "gallery.download_png": "下载 PNG",
     "gallery.download_gif": "下载 GIF",
-    "gallery.rows": "行数(隐向量个数)",
+    "gallery.rows": "行数（隐向量个数）",
     "gallery.same_z_caption": (
-        "每一行固定一个隐向量 z,只把类别输入从 0 换到 9。一行中保持不变的(倾斜、笔画粗细、大小)由 z 编码;"
+        "每一行固定一个隐向量 z，只把类别输入从 0 换到 9。一行中保持不变的（倾斜、笔画粗细、大小）由 z 编码；"
         "写的是哪个数字则由标签决定。"
     ),
     "gallery.seed_b": "终点种子",
     "gallery.steps": "步数",
-    "gallery.lerp_caption": "lerp:从种子 {a} 到种子 {b} 的直线",
-    "gallery.slerp_caption": "slerp:从种子 {a} 到种子 {b} 的大圆路径",
+    "gallery.lerp_caption": "lerp：从种子 {a} 到种子 {b} 的直线",
+    "gallery.slerp_caption": "slerp：从种子 {a} 到种子 {b} 的大圆路径",
     "gallery.norm_title": "沿每条路径 z 的长度",
     "gallery.norm_x": "路径上的位置",
     "gallery.norm_y": "‖z‖",
-    "gallery.norm_shell": "√d,高斯壳层",
+    "gallery.norm_shell": "√d，高斯壳层",
     "gallery.norm_explain": (
-        "在 d = {d} 维中从 N(0, I) 抽取的隐向量,长度几乎总是接近 √d ≈ {shell:.1f}:训练时生成器只见过这层"
-        "壳上的点。直线路径会穿进壳内(这里最低到 ‖z‖ = {low:.1f}),那里的图像往往变淡或变模糊;slerp 始终留在壳上。"
+        "在 d = {d} 维中从 N(0, I) 抽取的隐向量，长度几乎总是接近 √d ≈ {shell:.1f}：训练时生成器只见过这层"
+        "壳上的点。直线路径会穿进壳内（这里最低到 ‖z‖ = {low:.1f}），那里的图像往往变淡或变模糊；slerp 始终留在壳上。"
     ),
     "gallery.corner_tr": "右上角种子",
     "gallery.corner_bl": "左下角种子",
     "gallery.corner_br": "右下角种子",
     "gallery.method": "路径",
-    "gallery.corners_caption": "四个角:种子 {tl}(左上,即主种子)、{tr}、{bl}、{br}。",
+    "gallery.corners_caption": "四个角：种子 {tl}（左上，即主种子）、{tr}、{bl}、{br}。",
     "gallery.morph_from": "起始数字",
     "gallery.morph_to": "目标数字",
-    "gallery.morph_caption": "z 由种子 {seed} 固定;类别输入从 {start} 滑向 {end}。",
-    "gallery.diag_not_digits": "数字分类器只能评判 28x28 的 MNIST 数字;这个生成器生成的是其他图像。",
-    "gallery.scores_recorded": "随生成器记录的评估:每个数字 {n:,} 个样本,由随附的分类器评判(留出集准确率 {acc:.2%})。",
-    "gallery.scores_live": "当场计算:每个数字 {n:,} 个样本,由随附的分类器评判(留出集准确率 {acc:.2%})。",
+    "gallery.morph_caption": "z 由种子 {seed} 固定；类别输入从 {start} 滑向 {end}。",
+    "gallery.diag_not_digits": "数字分类器只能评判 28x28 的 MNIST 数字；这个生成器生成的是其他图像。",
+    "gallery.scores_recorded": "随生成器记录的评估：每个数字 {n:,} 个样本，由随附的分类器评判（留出集准确率 {acc:.2%}）。",
+    "gallery.scores_live": "当场计算：每个数字 {n:,} 个样本，由随附的分类器评判（留出集准确率 {acc:.2%}）。",
     "gallery.metric_accuracy": "最差数字的准确率",
-    "gallery.metric_accuracy_help": "要求生成数字 c 的样本中被分类器认作 c 的比例,取表现最差的数字。",
+    "gallery.metric_accuracy_help": "要求生成数字 c 的样本中被分类器认作 c 的比例，取表现最差的数字。",
     "gallery.metric_classes": "生成的数字种类",
     "gallery.metric_classes_help": "十个数字中有几个至少占样本的 2%。少于十个就说明出现了模式崩溃。",
     "gallery.metric_diversity": "最差多样性 / 真实",
-    "gallery.metric_diversity_help": "样本的类内多样性除以真实数字的类内多样性,取表现最差的数字。",
+    "gallery.metric_diversity_help": "样本的类内多样性除以真实数字的类内多样性，取表现最差的数字。",
     "gallery.metric_frechet": "Fréchet 距离",
     "gallery.metric_frechet_help": (
-        "分类器特征空间中 {n} 个样本与真实留出数字之间的距离(越低越好)。真实数字的两半之间相距 {floor:.1f}:"
+        "分类器特征空间中 {n} 个样本与真实留出数字之间的距离（越低越好）。真实数字的两半之间相距 {floor:.1f}："
         "这是能达到的最好值。"
     ),
     "gallery.generated": "生成",
@@ -194,15 +194,15 @@ ZH = {
     "gallery.diversity_title": "类内多样性",
     "gallery.diversity_y": "平均特征距离",
     "gallery.diversity_explain": (
-        "多样性:同一数字的两张图像之间的平均距离,在分类器倒数第二层的 128 维特征中度量。对每个 z 都画出"
-        "同一个 7 的崩溃生成器,得分接近零。"
+        "多样性：同一数字的两张图像之间的平均距离，在分类器倒数第二层的 128 维特征中度量。对每个 z 都画出"
+        "同一个 7 的崩溃生成器，得分接近零。"
     ),
-    "gallery.nearest_title": "它在死记硬背吗?最近的训练图像",
-    "gallery.nearest_samples": "样本(种子 {seed})",
+    "gallery.nearest_title": "它在死记硬背吗？最近的训练图像",
+    "gallery.nearest_samples": "样本（种子 {seed}）",
     "gallery.nearest_matches": "训练数据中与上方每个样本最接近的图像",
     "gallery.nearest_explain": (
-        "像素均方根距离:{distances}。真实留出数字到最近训练图像的距离中位数为 {real:.3f};"
+        "像素均方根距离：{distances}。真实留出数字到最近训练图像的距离中位数为 {real:.3f}；"
         "比这近得多的样本就是照搬。"
     ),
-    "gallery.nearest_no_data": "这项比较需要训练图像,但本机上没有。{error}",
+    "gallery.nearest_no_data": "这项比较需要训练图像，但本机上没有。{error}",
 }

@@ -22,8 +22,19 @@ EN = {
     "training.preset.seed-notebook-gauss1d": "The source notebook's settings on the 1-D normal (batch size 1).",
     "training.faces_missing": (
         "The faces preset appears once a faces file is in place: put it in {folder} as {names} "
-        "(convert a folder of images with `python -m gan_engine convert-faces`)."
+        "(convert a folder of images with `python -m gan_engine convert-faces`), or upload one below."
     ),
+    "training.upload.title": "Use your own data file",
+    "training.upload.intro": (
+        "Train on your own digits or faces. Files are checked before any run starts; at most {mb} MB. "
+        "The file stays on this server for your runs and may be removed when space runs short."
+    ),
+    "training.upload.mnist": "MNIST digits: one CSV file, or an IDX images file with its labels file",
+    "training.upload.mnist_help": "CSV: a label then 784 pixel values (0–255) per line. IDX: gzipped or not.",
+    "training.upload.faces": "Faces: one HDF5 file in the notebook's format",
+    "training.upload.faces_help": "A group 'img_align_celeba' of H×W×3 uint8 images (convert-faces makes one).",
+    "training.upload.using_mnist": "The MNIST presets now train on `{name}`.",
+    "training.upload.using_faces": "The faces preset now trains on `{name}`.",
     "training.k": "k: discriminator steps per generator step",
     "training.k_help": "Algorithm 1 trains D k times for every step of G. The paper used k = 1.",
     "training.lr_d": "Learning rate of D",
@@ -162,8 +173,19 @@ ZH = {
     "training.preset.seed-notebook-gauss1d": "原始笔记本在一维正态分布上的设置（批大小 1）。",
     "training.faces_missing": (
         "放好人脸文件后才会出现人脸预设：把它以 {names} 的名字放到 {folder} 中"
-        "（可以用 `python -m gan_engine convert-faces` 把图片文件夹转换成该文件）。"
+        "（可以用 `python -m gan_engine convert-faces` 把图片文件夹转换成该文件），或在下方上传一个。"
     ),
+    "training.upload.title": "使用你自己的数据文件",
+    "training.upload.intro": (
+        "用你自己的手写数字或人脸来训练。文件在任何训练开始之前都会先经过检查；大小不超过 {mb} MB。"
+        "文件保存在本服务器上供你的训练使用，空间不足时可能被删除。"
+    ),
+    "training.upload.mnist": "MNIST 手写数字：一个 CSV 文件，或一个 IDX 图像文件及其标签文件",
+    "training.upload.mnist_help": "CSV：每行一个标签加 784 个像素值（0–255）。IDX：可以是 gzip 压缩的。",
+    "training.upload.faces": "人脸：一个采用笔记本格式的 HDF5 文件",
+    "training.upload.faces_help": "包含一个名为 'img_align_celeba' 的组，其中是 H×W×3 的 uint8 图像（convert-faces 可以生成）。",
+    "training.upload.using_mnist": "MNIST 预设现在使用 `{name}` 训练。",
+    "training.upload.using_faces": "人脸预设现在使用 `{name}` 训练。",
     "training.k": "k：每个生成器步对应的判别器步数",
     "training.k_help": "算法 1 中，G 每训练一步，D 就训练 k 步。论文使用 k = 1。",
     "training.lr_d": "D 的学习率",

@@ -1,0 +1,130 @@
+"""Hand-edited links on every page: clamped or refused with a message, never rendered as HTML.
+
+A shared link is text anyone can edit. Each page is opened, as a fresh session, with a URL
+full of hostile values (negative k, a learning rate of 1e9, 10^12 iterations, an unknown
+preset, script and image tags, for the Training page's own parameters and for names the
+other pages might be expected to read). No page may raise; the Training page clamps or
+refuses each value it reads with a warning; the pages that read no parameters (Home,
+Theory, Gallery) show exactly what a clean link shows; and a hostile string appears only as
+text inside a code span, in elements that do not allow HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import training_view as view
+
+REPO = Path(__file__).resolve().parents[1]
+PAGES = ("streamlit_app.py", "pages/1_Theory.py", "pages/2_Training.py", "pages/3_Gallery.py")
+SCRIPT = "<script>alert(1)</script>"
+IMAGE = "<img src=x onerror=alert(2)>"
+HOSTILE_TEXT = (SCRIPT, IMAGE)
+HOSTILE = {
+    "lang": SCRIPT,
+    "train_preset": SCRIPT, "train_k": "-3", "train_lr_d": "1e9", "train_lr_g": "-1e-3",
+    "train_iterations": "1e12", "train_loss": IMAGE, "train_seed": "NaN",
+    "theory_preset": SCRIPT, "theory_data_mu": "1e9", "theory_g_sigma": "-1",
+    "gallery_seed": "-5", "gallery_source": IMAGE, "gallery_view": SCRIPT,
+    "k": "-3", "lr": "1e9", "iterations": "1000000000000", "preset": SCRIPT,
+}
+# Element types that render their text as Markdown without HTML, or as plain text.
+TEXT_TYPES = {"markdown", "caption", "warning", "error", "info", "success", "title", "header", "subheader"}
+
+
+@pytest.fixture
+def runs_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GAN_EXPLORER_RUNS", str(tmp_path))
+    return tmp_path
+
+
+def open_page(page: str, query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(str(REPO / page), default_timeout=120)
+    at.query_params.update(query)
+    return at.run()
+
+
+def strings(node: object) -> Iterator[tuple[object, str]]:
+    """(element, text) for every string field of every element in the page's tree."""
+    proto = getattr(node, "proto", None)
+    if proto is not None and hasattr(proto, "ListFields"):
+        yield from ((node, text) for text in _proto_strings(proto))
+    for child in getattr(node, "children", {}).values():
+        yield from strings(child)
+
+
+def _proto_strings(message: object) -> Iterator[str]:
+    for _, value in message.ListFields():
+        values = value if isinstance(value, (list, tuple)) or hasattr(value, "append") else [value]
+        for item in values:
+            if isinstance(item, str):
+                yield item
+            elif hasattr(item, "ListFields"):
+                yield from _proto_strings(item)
+
+
+def widget_values(at: AppTest) -> dict[str, object]:
+    """Every keyed value in the session (widgets and the page's own state), by key."""
+    state = at.session_state._state.filtered_state
+    return {key: value for key, value in state.items() if not key.startswith("$$")}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_hostile_links_never_raise_and_never_render_as_html(page: str, runs_dir: Path) -> None:
+    at = open_page(page, HOSTILE)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["_lang"] == "en"                          # an unknown language falls back
+    assert not at.get("html")
+    assert all(not element.proto.allow_html for element in at.markdown)
+    for element, text in strings(at._tree):
+        for hostile in HOSTILE_TEXT:
+            if hostile in text:
+                assert element.type in TEXT_TYPES, (element.type, text)
+                assert text.count(hostile) == text.count(f"`{hostile}`"), text     # only inside code spans
+
+
+@pytest.mark.parametrize("page", ["streamlit_app.py", "pages/1_Theory.py", "pages/3_Gallery.py"])
+def test_pages_without_link_parameters_ignore_them(page: str, runs_dir: Path) -> None:
+    clean = open_page(page, {})
+    hostile = open_page(page, HOSTILE)
+    assert widget_values(hostile) == widget_values(clean)
+    assert [w.value for w in hostile.warning] == [w.value for w in clean.warning]
+    assert not any(h in text for _, text in strings(hostile._tree) for h in HOSTILE_TEXT)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_training_page_clamps_or_refuses_each_value_with_a_message(lang: str, runs_dir: Path) -> None:
+    at = open_page("pages/2_Training.py", {**HOSTILE, "lang": lang})
+    assert not at.exception
+    assert at.selectbox(key="train_preset").value == "gauss1d"
+    assert at.slider(key="train_k").value == 1
+    assert at.select_slider(key="train_lr_d").value == view.LR_OPTIONS[-1]
+    assert at.select_slider(key="train_lr_g").value == view.PRESETS["gauss1d"].lr_g
+    assert at.number_input(key="train_iterations").value == view.ITERATION_RANGE[1]
+    assert at.selectbox(key="train_loss").value == view.PRESETS["gauss1d"].loss
+    assert at.number_input(key="train_seed").value == view.PRESETS["gauss1d"].seed
+    warnings = [w.value for w in at.warning]
+    # preset, k, lr_d, lr_g, iterations, loss, seed: one message each, the raw value in a code span.
+    assert len(warnings) == 7, warnings
+    for raw in ("-3", "1e9", "-1e-3", "1e12", "NaN", SCRIPT, IMAGE):
+        assert sum(f"`{raw}`" in w for w in warnings) == 1, raw
+    # The clamped run (10^6 iterations) is too large for a visitor: explained, not launched.
+    assert len(at.error) == 1 and at.button(key="train_launch").disabled
+    # The URL now holds what the widgets hold, not the hostile values.
+    assert at.query_params.get("train_k") in (None, "1", ["1"])
+    assert not {key for key, value in at.query_params.items() if key.startswith("train_") and
+                any(h in str(value) for h in HOSTILE_TEXT)}
+
+
+def test_a_link_cannot_choose_a_data_file(runs_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GAN_EXPLORER_DATA", str(tmp_path / "data"))
+    at = open_page("pages/2_Training.py", {"train_preset": "mnist-gan", "data_path": "/etc/passwd",
+                                           "train_data_path": "/etc/passwd", "train_upload_mnist": "/etc/passwd"})
+    assert not at.exception
+    assert at.selectbox(key="train_preset").value == "mnist-gan"
+    assert not at.session_state["train_upload_mnist"]
+    assert "train_upload_mnist_stored" not in at.session_state
