@@ -20,6 +20,7 @@ runs directory and two servers on one runs directory. Prints one table (docs/REL
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -156,18 +157,21 @@ def kills(tmp: Path, count: int, seed: int) -> None:
         runner.wait(config.key(), timeout=180)
     before = {c.key(): digest(runner.store.run_path(c.key())) for c in finished}
     phases, survived, attempt = Counter(), 0, 0
-    while sum(phases.values()) < count:
-        config = tiny(600 + attempt, iterations=300, snapshot_every=100)
+    while sum(phases.values()) - phases["finished first"] < count:
+        config = tiny(600 + attempt, iterations=2000, snapshot_every=100)
         attempt += 1
         runner.launch(config)
-        if attempt % 3 == 0:                              # while training (and writing) for sure
-            while (progress := runner.progress(config.key())).iteration < 1 and progress.status in ("queued", "running"):
+        if attempt % 2:                                   # at any instant: queued, starting, training
+            time.sleep(rng.uniform(0.0, 2.5))
+        else:                                             # while training (and writing the run file)
+            while (now := runner.progress(config.key())).iteration < 1 and now.status in ("queued", "running"):
                 time.sleep(0.02)
-        time.sleep(rng.uniform(0.0, 1.0))
+            time.sleep(rng.uniform(0.0, 0.5))
         status = runner.progress(config.key())
         kill(worker_pids(runs, config.key()))
         if runner.store.summary(config.key()).status == "done":
-            continue                                      # it finished before the kill landed: not a kill
+            phases["finished first"] += 1                 # the run ended before the kill landed: no kill
+            continue
         phases["training" if status.status == "running" and status.iteration > 0 else "queued/starting"] += 1
         interrupted = runner.store.summary(config.key()).status == "interrupted"
         runner.launch(config)
@@ -176,7 +180,7 @@ def kills(tmp: Path, count: int, seed: int) -> None:
                for key, value in before.items())
     for key in before:
         runner.store.load_models(key)
-    killed = sum(phases.values())
+    killed = phases["training"] + phases["queued/starting"]
     report("workers SIGKILLed at random instants", f"{killed} ({dict(phases)}, seed {seed})",
            f"{survived} survived (read as interrupted, relaunched, finished)")
     report("finished runs lost", f"{len(before)} finished + {killed} killed runs", str(lost + killed - survived))
@@ -188,11 +192,11 @@ def full_disk(tmp: Path) -> None:
     precious = reliability.make_finished(tmp / "elsewhere")
     runs = tmp / "tmpfs-runs"
     runs.mkdir()
-    result = reliability.in_namespace(f"mount -t tmpfs -o size=512k tmpfs {runs}", reliability.FULL_DISK, str(runs),
-                                      str(RunStore(tmp / "elsewhere").run_path(precious)))
+    result = reliability.in_namespace(f"mount -t tmpfs -o size=512k tmpfs {runs}", reliability.FULL_DISK,
+                                      str(runs), str(RunStore(tmp / "elsewhere").run_path(precious)))
     report("disk fills during a run (512 KB tmpfs)", 1,
-           f"run {result['status']}: \"{result['message'][:60]}…\"; finished run intact: {result['precious_intact']}; "
-           f"relaunch after freeing space: {result['relaunch']}")
+           f"run {result['status']}: \"{result['message'][:60]}…\"; finished run intact: "
+           f"{result['precious_intact']}; relaunch after freeing space: {result['relaunch']}")
 
 
 def read_only(tmp: Path) -> None:
@@ -200,16 +204,19 @@ def read_only(tmp: Path) -> None:
     key = reliability.make_finished(runs)
     result = reliability.in_namespace(f"mount --bind {runs} {runs} && mount -o remount,bind,ro {runs} {runs}",
                                       reliability.READ_ONLY, str(runs), key)
+    refused = "not writable" in result["launch"] and "not writable" in result["delete"]
+    code, stderr = result["cli"]
     report("runs directory read-only (bind mount)", 1,
-           f"finished run served ({result['cached']}, {result['summary']}); new launch refused "
-           f"(\"{result['launch'][:48]}…\"); CLI exit {result['cli'][0]}")
+           f"finished run served ({result['cached']}, {result['summary']}, {result['series']} curve row); new "
+           f"launch and delete refused as not writable: {refused}; CLI exit {code} in {stderr.count(chr(10))} line(s)")
 
 
 def two_servers(tmp: Path) -> None:
     runs = tmp / "shared-runs"
     mine, shared = tiny(700), tiny(701)
-    servers = [subprocess.Popen([sys.executable, "-c", reliability.SERVER, str(runs), json.dumps([a.to_dict(), b.to_dict()])],
-                                stdout=subprocess.PIPE, text=True, cwd=REPO) for a, b in ((mine, shared), (shared, mine))]
+    servers = [subprocess.Popen([sys.executable, "-c", reliability.SERVER, str(runs),
+                                 json.dumps([a.to_dict(), b.to_dict()])], stdout=subprocess.PIPE, text=True, cwd=REPO)
+               for a, b in ((mine, shared), (shared, mine))]
     results = [json.loads(server.communicate(timeout=300)[0]) for server in servers]
     outcomes = Counter(outcome for result in results for outcome in result["outcomes"])
     statuses = Counter(status for result in results for status in result["statuses"])
@@ -218,19 +225,25 @@ def two_servers(tmp: Path) -> None:
            f"{sum(reliability.worker_starts(runs, c.key()) for c in (mine, shared))}")
 
 
+GROUPS = ("inputs", "kills", "disk")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=random.randrange(2**32))
+    parser.add_argument("--only", choices=GROUPS, action="append",
+                        help="run only these groups: inputs, kills, disk (default: all)")
     args = parser.parse_args()
+    scenarios = {"inputs": (through_api, through_cli, through_runner, through_page),
+                 "kills": (functools.partial(kills, count=args.kills, seed=args.seed),),
+                 "disk": (full_disk, read_only, two_servers)}
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         try:
-            for step in (through_api, through_cli, through_runner, through_page):
-                step(tmp)
-            kills(tmp, args.kills, args.seed)
-            for step in (full_disk, read_only, two_servers):
-                step(tmp)
+            for group in args.only or GROUPS:
+                for step in scenarios[group]:
+                    step(tmp)
         finally:
             for runs in tmp.glob("*runs*"):
                 kill(worker_pids(runs))

@@ -210,8 +210,9 @@ PRESETS: dict[str, RunConfig] = {
     # faster discriminator, the R1 penalty (without it the run keeps 3-5 of the 8 modes), a
     # linear learning-rate decay and an EMA generator to settle precisely on the modes.
     "ring2d": RunConfig(preset="ring2d", target="ring2d", latent_dim=2, hidden_dim=64, hidden_layers=6,
-                        leaky_slope=0.02, iterations=8000, batch_size=128, lr_d=4e-3, lr_g=2e-3, r1_gamma=0.1,
-                        lr_schedule="linear", ema_decay=0.999, snapshot_every=200, log_every=20),
+                        leaky_slope=0.02, iterations=8000, batch_size=128, lr_d=4e-3, lr_g=2e-3, beta1=0.0,
+                        beta2=0.99, r1_gamma=0.1, lr_schedule="linear", ema_decay=0.999, snapshot_every=200,
+                        log_every=20),
     "grid2d": RunConfig(preset="grid2d", target="grid2d", latent_dim=8, hidden_dim=128, hidden_layers=3,
                         iterations=5000, batch_size=256, lr_d=1e-3, lr_g=1e-3, snapshot_every=200),
     "mnist-gan": RunConfig(preset="mnist-gan", target="mnist", latent_dim=64, hidden_dim=256,
