@@ -79,3 +79,14 @@ def discriminator_probability(logits: torch.Tensor, kind: str) -> torch.Tensor:
     """What D's scores mean as "probability real", same shape: sigmoid, or clamp for lsgan."""
     _check(kind)
     return logits.clamp(0.0, 1.0) if kind == "lsgan" else torch.sigmoid(logits)
+
+
+def r1_penalty(real: torch.Tensor, real_logits: torch.Tensor, gamma: float) -> torch.Tensor:
+    """R1 (Mescheder et al. 2018): γ/2 · E‖∇_x D(x)‖² over real x, averaged per logit (pack).
+
+    `real` (m, ...) must require grad and `real_logits` (m / pack,) come from it. Flattening
+    D's slopes at the data stops the players circling the equilibrium, so the generator
+    settles on the modes instead of orbiting them. The graph is kept for D's backward pass.
+    """
+    (slopes,) = torch.autograd.grad(_wide(real_logits).sum(), real, create_graph=True)   # (m, ...)
+    return 0.5 * gamma * slopes.float().pow(2).sum() / real_logits.shape[0]

@@ -39,7 +39,7 @@ from gan_engine import snapshots
 from gan_engine.config import RunConfig
 from gan_engine.datasets import RealData, load_real_data
 from gan_engine.errors import ConfigError
-from gan_engine.losses import discriminator_loss, discriminator_probability, generator_loss
+from gan_engine.losses import discriminator_loss, discriminator_probability, generator_loss, r1_penalty
 from gan_engine.models import build_models
 
 MAX_DEFAULT_THREADS = 4
@@ -97,14 +97,22 @@ def available_cpus() -> int:
     return max(1, count)
 
 
-def configure_threads(threads: int | None = None) -> int:
-    """Set torch's intra-op thread count once, deliberately; returns the count in force.
+_engine_threads: int | None = None   # the multi-threaded count, fixed by the first call
 
-    With `threads` given (or `$GAN_EXPLORER_THREADS` set) that number is used. Otherwise the
-    count only ever goes down, to min(available CPUs, 4): small GAN layers gain little from
-    more threads and lose much when threads outnumber cores; a caller that already chose
-    fewer (a test with 1) keeps its choice.
+
+def configure_threads(threads: int | None = None, small_model: bool = False) -> int:
+    """Set torch's intra-op thread count deliberately; returns the count in force.
+
+    With `threads` given (or `$GAN_EXPLORER_THREADS` set) that number is used. Otherwise
+    small models (the toy MLPs, whose matrices are at most 64 x 64 per sample) get 1 thread:
+    splitting such small operations costs more in synchronisation than it gains, and on a
+    shared, loaded machine threads that wait for each other collapse throughput entirely.
+    Larger models get min(the count torch had at the first call, available CPUs, 4), so a
+    caller that chose fewer before the first call (a test with 1) keeps its choice.
     """
+    global _engine_threads
+    if _engine_threads is None:
+        _engine_threads = min(torch.get_num_threads(), available_cpus(), MAX_DEFAULT_THREADS)
     requested = threads if threads is not None else os.environ.get("GAN_EXPLORER_THREADS", "").strip()
     if requested not in (None, ""):
         try:
@@ -114,7 +122,7 @@ def configure_threads(threads: int | None = None) -> int:
         if count < 1:
             raise ConfigError(f"The thread count must be at least 1; got {count}.")
     else:
-        count = min(torch.get_num_threads(), available_cpus(), MAX_DEFAULT_THREADS)
+        count = 1 if small_model else _engine_threads
     if torch.get_num_threads() != count:
         torch.set_num_threads(count)
     return count
@@ -160,10 +168,13 @@ def bf16_supported(device: torch.device) -> bool:
     return False
 
 
-def _optimizer(config: RunConfig, params, lr: float) -> torch.optim.Optimizer:
+def _optimizer(config: RunConfig, params, lr: float, device: torch.device) -> torch.optim.Optimizer:
+    """Adam with betas (beta1, beta2), or SGD with momentum beta1."""
     if config.optimizer == "sgd":
         return torch.optim.SGD(params, lr=lr, momentum=config.beta1)
-    return torch.optim.Adam(params, lr=lr, betas=(config.beta1, config.beta2))
+    # the fused kernel updates every tensor in one pass: ~3x faster than the default on CPU
+    return torch.optim.Adam(params, lr=lr, betas=(config.beta1, config.beta2),
+                            fused=device.type in ("cpu", "cuda") or None)
 
 
 class _EMA:
@@ -198,8 +209,8 @@ class _Loop:
             torch.manual_seed(config.seed)
             generator, discriminator = build_models(config)
         self.G, self.D = generator.to(device), discriminator.to(device)
-        self.opt_d = _optimizer(config, self.D.parameters(), config.lr_d)
-        self.opt_g = _optimizer(config, self.G.parameters(), config.lr_g)
+        self.opt_d = _optimizer(config, self.D.parameters(), config.lr_d, device)
+        self.opt_g = _optimizer(config, self.G.parameters(), config.lr_g, device)
         self.schedules = []
         if config.lr_schedule == "linear":   # lr after t iterations: lr · (1 - t / iterations)
             self.schedules = [torch.optim.lr_scheduler.LambdaLR(opt, lambda t: max(0.0, 1.0 - t / config.iterations))
@@ -227,15 +238,6 @@ class _Loop:
             labels = torch.randint(self.num_classes, (m,), generator=self.rng, device=self.device)
         return z, labels
 
-    def r1_penalty(self, real: torch.Tensor, real_logits: torch.Tensor) -> torch.Tensor:
-        """γ/2 · E‖∇_x D(x)‖² over real x (Mescheder et al. 2018), per judged pack of samples.
-
-        Flattening D's slopes at the data stops the players circling the equilibrium, so the
-        generator settles on the modes instead of orbiting them.
-        """
-        (slopes,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)   # (m, *shape)
-        return 0.5 * self.config.r1_gamma * slopes.pow(2).sum() / real_logits.shape[0]
-
     def iteration(self) -> dict[str, torch.Tensor]:
         """One iteration of Algorithm 1; returns the step's losses and mean D outputs (on device)."""
         config, m, G, D = self.config, self.config.batch_size, self.G, self.D
@@ -254,7 +256,7 @@ class _Loop:
                 real_logits, fake_logits = self.judge(real, real_labels, fake.detach(), fake_labels)
             loss_d = discriminator_loss(real_logits, fake_logits, config.loss, config.label_smoothing)
             if config.r1_gamma > 0.0:
-                loss_d = loss_d + self.r1_penalty(real, real_logits)
+                loss_d = loss_d + r1_penalty(real, real_logits, config.r1_gamma)
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.opt_d.step()
@@ -301,7 +303,7 @@ def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks 
     config = config.validate()
     torch_device = resolve_device(device)
     callbacks = callbacks or TrainingCallbacks()
-    configure_threads()
+    configure_threads(small_model=config.is_toy)
     start = time.perf_counter()
     loop = _Loop(config, torch_device, load_real_data(config, torch_device))
     observer = snapshots.Observer(config, torch_device)

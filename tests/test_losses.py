@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from gan_engine.errors import ConfigError
-from gan_engine.losses import discriminator_loss, discriminator_probability, generator_loss
+from gan_engine.losses import discriminator_loss, discriminator_probability, generator_loss, r1_penalty
 
 LN3 = math.log(3.0)
 # D(x) = sigmoid(logit): logit 0 -> 0.5, ln 3 -> 0.75, -ln 3 -> 0.25
@@ -82,3 +82,19 @@ def test_bad_names_and_values():
         generator_loss(FAKE, "wgan")
     with pytest.raises(ConfigError, match="label_smoothing"):
         discriminator_loss(REAL, FAKE, "minimax", 1.5)
+
+
+def test_r1_penalty_of_a_linear_discriminator():
+    # D(x) = w·x + b has slope w everywhere: penalty = γ/2 · |w|² = 0.5 · 2 · (9 + 16)
+    w = torch.tensor([3.0, -4.0])
+    real = torch.randn(5, 2, requires_grad=True)
+    logits = real @ w + 1.0
+    assert r1_penalty(real, logits, gamma=2.0).item() == pytest.approx(25.0)
+    # packed in pairs: each logit sees two points, so |∇|² per logit doubles
+    real4 = torch.randn(4, 2, requires_grad=True)
+    pair_logits = real4.reshape(2, 4) @ torch.cat((w, w))
+    assert r1_penalty(real4, pair_logits, gamma=2.0).item() == pytest.approx(50.0)
+    # the penalty is differentiable in D's weights (it trains D)
+    weight = torch.tensor([3.0, -4.0], requires_grad=True)
+    r1_penalty(real, real @ weight, gamma=2.0).backward()
+    assert weight.grad.tolist() == pytest.approx([6.0, -8.0])   # ∂/∂w (|w|²) = 2w

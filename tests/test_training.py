@@ -11,7 +11,8 @@ import torch
 from gan_engine.config import RunConfig, preset
 from gan_engine.datasets import load_real_data
 from gan_engine.errors import ConfigError, DataError
-from gan_engine.training import TrainingCallbacks, configure_threads, resolve_device, train
+from gan_engine.training import (TrainingCallbacks, _Loop, bf16_supported, configure_threads, resolve_device,
+                                 train)
 
 torch.set_num_threads(1)
 CPU = torch.device("cpu")
@@ -149,6 +150,7 @@ def test_logged_scalars():
 @pytest.mark.parametrize("changes", [
     dict(k=3), dict(loss="minimax"), dict(loss="lsgan", label_smoothing=0.1), dict(optimizer="sgd", lr_d=0.01),
     dict(pack=2), dict(ema_decay=0.9), dict(norm="layernorm", hidden_layers=2), dict(norm="batchnorm"),
+    dict(r1_gamma=1.0), dict(lr_schedule="linear"), dict(precision="bf16"),
 ])
 def test_options_train(changes):
     recorder = Recorder()
@@ -219,9 +221,26 @@ def test_thread_configuration(monkeypatch):
     before = torch.get_num_threads()
     try:
         assert configure_threads(1) == 1 and torch.get_num_threads() == 1
-        assert configure_threads() == 1                       # never raised behind a caller's back
+        assert configure_threads(small_model=True) == 1
+        assert configure_threads() <= before                  # never raised behind a caller's back
+        monkeypatch.setenv("GAN_EXPLORER_THREADS", "2")
+        assert configure_threads(small_model=True) == 2 and torch.get_num_threads() == 2
         monkeypatch.setenv("GAN_EXPLORER_THREADS", "lots")
         with pytest.raises(ConfigError, match="GAN_EXPLORER_THREADS"):
             configure_threads()
     finally:
         torch.set_num_threads(before)
+
+
+def test_linear_schedule_ends_at_zero_and_bf16_where_supported():
+    config = _tiny(lr_schedule="linear", iterations=10, precision="bf16")
+    loop = _Loop(config, CPU, load_real_data(config, CPU))
+    for _ in range(5):
+        loop.iteration()
+    assert loop.opt_d.param_groups[0]["lr"] == pytest.approx(config.lr_d / 2)
+    for _ in range(5):
+        loop.iteration()
+    assert loop.opt_g.param_groups[0]["lr"] == 0.0
+    assert loop.bf16 == bf16_supported(CPU)
+    assert train(config, "cpu").precision == ("bf16" if bf16_supported(CPU) else "fp32")
+    assert train(_tiny(), "cpu").precision == "fp32"
