@@ -17,12 +17,13 @@ Both run in this process, under the same torch thread count (the engine's own ch
 machine that other work shares, wall-clock rates swing, so rates per CPU-second of this
 process are printed too: they change less with the load.
 
-    python benchmarks/throughput.py [--preset mnist-cgan] [--rounds 3] [--baseline-seconds 8]
+    python benchmarks/throughput.py [--preset mnist-cgan] [--rounds 3] [--threads N] [--set FIELD=VALUE]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -117,10 +118,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of each (median reported)")
     parser.add_argument("--baseline-seconds", type=float, default=8.0, help="length of one baseline round")
     parser.add_argument("--iterations", type=int, default=400, help="engine iterations per round")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads for both (default: the engine's)")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="override a preset field, e.g. --set batch_size=512 (repeatable)")
     args = parser.parse_args(argv)
 
+    if args.threads is not None:   # train() sets threads itself; the variable is what it obeys
+        os.environ["GAN_EXPLORER_THREADS"] = str(args.threads)
     threads = configure_threads()
-    config = preset(args.preset, iterations=args.iterations, log_every=20, snapshot_every=args.iterations)
+    overrides = dict(item.split("=", 1) for item in args.set)
+    config = RunConfig.from_dict({**preset(args.preset).to_dict(), **overrides, "iterations": args.iterations,
+                                  "log_every": 20, "snapshot_every": args.iterations}).validate()
     fp32 = config.replace(precision="fp32")
     data = load_real_data(config, torch.device("cpu"))
     images = data.samples.reshape(len(data), -1).float() / 255.0                    # (N, 784)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import h5py
 import numpy as np
 import pytest
 import torch
@@ -244,3 +245,20 @@ def test_linear_schedule_ends_at_zero_and_bf16_where_supported():
     assert loop.bf16 == bf16_supported(CPU)
     assert train(config, "cpu").precision == ("bf16" if bf16_supported(CPU) else "fp32")
     assert train(_tiny(), "cpu").precision == "fp32"
+
+
+def test_faces_train_from_the_notebook_hdf5_format(tmp_path):
+    path = tmp_path / "faces.h5"
+    rng = np.random.default_rng(0)
+    with h5py.File(path, "w") as handle:
+        group = handle.create_group("img_align_celeba")
+        for index in range(6):
+            group.create_dataset(f"{index}.jpg", data=rng.integers(0, 256, (40, 30, 3), dtype=np.uint8))
+    recorder = Recorder()
+    config = RunConfig(target="faces", arch="dcgan", image_size=16, hidden_dim=4, latent_dim=3, batch_size=4,
+                       iterations=2, snapshot_every=2, log_every=1, data_path=str(path))
+    result = train(config, "cpu", recorder)
+    assert result.status == "done"
+    assert recorder.snapshots[-1][1]["images"].shape == (64, 16, 16, 3)
+    data = load_real_data(config, CPU)
+    assert data.samples.shape == (6, 3, 16, 16) and data.samples.dtype == torch.uint8

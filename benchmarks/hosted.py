@@ -1,0 +1,141 @@
+"""Does GAN Explorer fit a hosted demo (~2.7 GB RAM, 2 cores)? Memory and latency as a visitor sees them.
+
+    python benchmarks/hosted.py
+
+Starts `streamlit run streamlit_app.py` as the README says (empty runs directory), drives it
+with headless Chromium, and prints:
+- the server's resident memory at start, after visiting every page, and while a run trains,
+  and the training worker's own resident memory (a 1-D run, then an MNIST run);
+- the median time from a Theory slider change to the updated JSD in the browser, from Train
+  to the first progress, and to show a cached run;
+side by side with the budget (2.7 GB for everything; 300 ms, 4 s and 1 s).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.browser.conftest import (CHROMIUM_ARGS, chromium_path, start_server, stop_server,  # noqa: E402
+                                    wait_for_app)
+
+BUDGET_MB = 2700
+SERVER_PID = 0   # set by main(); read by train_and_measure()
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process, in MB (from /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def worker_pids() -> list[int]:
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"gan_engine" in cmdline and b"worker" in cmdline:
+                pids.append(int(proc.name))
+    return pids
+
+
+def train_and_measure(page, url: str, query: str) -> tuple[float, float, float, float]:
+    """Launch the run `query` describes; return (first progress s, peak worker MB, peak server MB, cached s)."""
+    page.goto(f"{url}/Training?{query}")
+    wait_for_app(page, timeout_ms=60000)
+    started = time.perf_counter()
+    page.locator(".st-key-train_launch button").click()
+    page.locator("[data-testid='stProgress']").first.wait_for(timeout=60000)
+    first_progress = time.perf_counter() - started
+    worker_peak = server_peak = 0.0
+    while page.locator("[data-testid='stProgress']").count():
+        worker_peak = max([worker_peak, *[rss_mb(pid) for pid in worker_pids()]])
+        server_peak = max(server_peak, rss_mb(SERVER_PID))
+        page.wait_for_timeout(500)
+    wait_for_app(page)
+    started = time.perf_counter()
+    page.locator(".st-key-train_launch button").click()
+    try:
+        page.get_by_text("From cache", exact=False).first.wait_for(timeout=10000)
+    except Exception:
+        page.screenshot(path=str(Path(tempfile.gettempdir()) / "hosted-failure.png"))
+        raise
+    return first_progress, worker_peak, server_peak, time.perf_counter() - started
+
+
+def theory_latency(page, url: str, moves: int = 9) -> float:
+    page.goto(f"{url}/Theory")
+    wait_for_app(page, timeout_ms=60000)
+    thumb = page.locator(".st-key-theory_g_mu input[type='range']")
+    latencies = []
+    for i in range(moves):
+        metric = page.locator("[data-testid='stMetric']").filter(has_text="JSD (nats)").first
+        before = metric.inner_text()
+        thumb.focus()
+        started = time.perf_counter()
+        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        page.wait_for_function("([old]) => ![...document.querySelectorAll(\"[data-testid='stMetric']\")]"
+                               ".some(e => e.innerText === old)", arg=[before], timeout=10000)
+        latencies.append(time.perf_counter() - started)
+        wait_for_app(page)
+    return statistics.median(latencies)
+
+
+def main() -> int:
+    global SERVER_PID
+    work = Path(tempfile.mkdtemp(prefix="gan-hosted-"))
+    shared_mnist = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+    if "GAN_EXPLORER_DATA" not in os.environ and shared_mnist.is_dir():
+        os.environ["GAN_EXPLORER_DATA"] = str(shared_mnist)
+    server = start_server(work / "runs", work / "streamlit.log")
+    SERVER_PID = server.process.pid
+    try:
+        at_start = rss_mb(SERVER_PID)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            for path in ("", "Theory", "Training", "Gallery"):
+                page.goto(f"{server.url}/{path}")
+                wait_for_app(page, timeout_ms=60000)
+            page.locator("[data-testid='stImage'] img").first.wait_for(timeout=60000)
+            after_pages = rss_mb(SERVER_PID)
+            slider = theory_latency(page, server.url)
+            toy = train_and_measure(page, server.url, "train_preset=gauss1d&train_iterations=1500")
+            mnist = train_and_measure(page, server.url, "train_preset=mnist-gan&train_iterations=300")
+            browser.close()
+    finally:
+        stop_server(server)
+    print(f"{'measure':<52}{'GAN Explorer':>14}{'budget':>12}")
+    rows = [
+        ("server RSS at start (MB)", at_start, BUDGET_MB),
+        ("server RSS after visiting every page (MB)", after_pages, BUDGET_MB),
+        ("server RSS while a 1-D run trains (MB)", toy[2], BUDGET_MB),
+        ("worker RSS, 1-D run (MB)", toy[1], BUDGET_MB),
+        ("server RSS while an MNIST run trains (MB)", mnist[2], BUDGET_MB),
+        ("worker RSS, MNIST run (MB)", mnist[1], BUDGET_MB),
+        ("server + MNIST worker (MB)", mnist[2] + mnist[1], BUDGET_MB),
+        ("Theory slider -> updated JSD, median (ms)", slider * 1000, 300),
+        ("Train -> first progress, 1-D (s)", toy[0], 4),
+        ("Train -> first progress, MNIST (s)", mnist[0], 4),
+        ("cached run shown (s)", toy[3], 1),
+    ]
+    for name, value, budget in rows:
+        print(f"{name:<52}{value:>14.1f}{budget:>12}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
