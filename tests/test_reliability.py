@@ -112,7 +112,8 @@ def test_workers_killed_at_random_instants_lose_nothing_and_relaunch(runs: Path)
     def chain(index: int) -> Counter:
         rng = random.Random(seed + index)
         runner = local_runner(runs, max_workers=KILL_CHAINS)
-        config = tiny(100 + index, iterations=200, snapshot_every=100)
+        # Long enough (a few seconds with one thread) that kills land while training too.
+        config = tiny(100 + index, iterations=3000, snapshot_every=500)
         key, phases = config.key(), Counter()
         for attempt in itertools.count():
             if sum(phases.values()) - phases["finished first"] >= KILLS_PER_CHAIN:
