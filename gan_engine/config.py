@@ -223,9 +223,13 @@ PRESETS: dict[str, RunConfig] = {
                         log_every=50),
     "mnist-gan": RunConfig(preset="mnist-gan", target="mnist", latent_dim=64, hidden_dim=256,
                            iterations=3000, batch_size=128, snapshot_every=200, log_every=20),
-    "mnist-cgan": RunConfig(preset="mnist-cgan", target="mnist", conditional=True, latent_dim=64,
-                            hidden_dim=256, iterations=3000, batch_size=128, snapshot_every=200,
-                            log_every=20),
+    # The recipe of the shipped generator (gan_engine/pretrained/README.md): a conditional
+    # DCGAN pair with batch norm and an EMA generator learns all ten digits (each >= 96.9%
+    # recognised, diversity >= 92% of real digits'); the 2 x 256 MLP it replaces collapsed to
+    # one shape within 200 iterations. ~10-20 min of CPU.
+    "mnist-cgan": RunConfig(preset="mnist-cgan", target="mnist", arch="dcgan", conditional=True,
+                            norm="batchnorm", latent_dim=64, hidden_dim=64, iterations=8000, batch_size=64,
+                            ema_decay=0.999, snapshot_every=500, log_every=20),
     "mnist-dcgan": RunConfig(preset="mnist-dcgan", target="mnist", arch="dcgan", latent_dim=64,
                              hidden_dim=32, iterations=1500, batch_size=64, norm="batchnorm",
                              snapshot_every=100, log_every=20),

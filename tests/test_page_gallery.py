@@ -165,7 +165,7 @@ def test_non_image_and_unreadable_runs_are_not_offered(runs):
 
 
 def test_damaged_weights_give_a_message_and_the_page_keeps_working(runs):
-    damaged = _add_run(runs, preset("mnist-cgan", hidden_dim=16, iterations=3))
+    damaged = _add_run(runs, preset("mnist-gan", conditional=True, hidden_dim=16, iterations=3))
     with h5py.File(runs.run_path(damaged), "a") as f:
         del f["weights/generator/out.weight"]
         f["weights/generator/out.weight"] = np.zeros((3, 3), np.float32)
