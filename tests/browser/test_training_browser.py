@@ -28,14 +28,14 @@ def test_shared_link_sets_k_and_learning_rate(page, server) -> None:
 
 
 def test_a_tiny_run_trains_live_and_is_then_served_from_cache(page, server) -> None:
-    # A small 1-D run: k = 2, lr_d = 2e-3 and batch 64 chosen through the link, 1,500 iterations typed in.
+    # A small 1-D run: k = 2, lr_d = 2e-3 and batch 64 chosen through the link, 4,000 (about 7 s on an idle 2-core machine, so the bar is seen moving) iterations typed in.
     page.goto(f"{server.url}/Training?train_preset=gauss1d&train_k=2&train_lr_d=2e-3&train_batch=64")
     wait_for_app(page, timeout_ms=60000)
     iterations = page.locator(".st-key-train_iterations input")
-    iterations.fill("1500")
+    iterations.fill("4000")
     iterations.press("Enter")
     wait_for_app(page)
-    assert "train_iterations=1500" in page.url
+    assert "train_iterations=4000" in page.url
 
     started = time.perf_counter()
     page.locator(".st-key-train_launch button").click()
@@ -51,7 +51,7 @@ def test_a_tiny_run_trains_live_and_is_then_served_from_cache(page, server) -> N
             text = progress.first.inner_text()
             seen.add(re.sub(r"about .* left", "", text))
             screenshot(page, "training-live") if len(seen) == 2 else None
-        if page.get_by_text("iteration 1500 of 1500", exact=False).count():
+        if page.get_by_text("iteration 4000 of 4000", exact=False).count():
             break
         page.wait_for_timeout(250)
     assert len(seen) >= 2, f"the progress bar never moved: {seen}"
