@@ -1,4 +1,4 @@
-"""Training throughput: the engine's `mnist-cgan` preset against the source notebook's loop.
+"""Training throughput: the engine's conditional MLP GAN against the source notebook's loop.
 
 The baseline is the conditional MNIST GAN of the source notebook, trained the way the
 notebook trains it: one sample at a time, three optimizer steps per sample (D on a real
@@ -7,7 +7,8 @@ G 100+10 -> 200 -> 784 and D 784+10 -> 200 -> 1 with LeakyReLU(0.02) and LayerNo
 given its data as one float tensor to take rows from, which is cheaper than the notebook's
 pandas row per sample, so the ratio printed is if anything an underestimate.
 
-The engine runs `gan_engine.training.train` on the preset, unchanged, and its rate is read
+The engine runs `gan_engine.training.train` on a preset, by default `mnist-cgan` (the
+notebook's model, conditional MLPs, made to learn well), unchanged, and its rate is read
 from the `seconds` of its log callbacks (so model building and data loading are left out,
 snapshots are not). Both count samples through one D and one G update per second: one per
 notebook step, `batch_size` per engine iteration.
@@ -15,7 +16,10 @@ notebook step, `batch_size` per engine iteration.
 Both run in this process, under the same torch thread count (the engine's own choice,
 `configure_threads`), in alternating rounds; the median round of each is compared. On a
 machine that other work shares, wall-clock rates swing, so rates per CPU-second of this
-process are printed too: they change less with the load.
+process are printed too: they change less with the load, and so does the median of each
+round's ratio, printed last. With more threads than idle cores
+the notebook's tiny operations stall on each other (3 samples/s seen on a loaded 2-core
+machine), so compare with `--threads 1` there.
 
     python benchmarks/throughput.py [--preset mnist-cgan] [--rounds 3] [--threads N] [--set FIELD=VALUE]
 """
@@ -146,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         rows["engine"].append((wall, cpu))
         if config.precision != "fp32":
             rows["engine fp32"].append(engine_rate(fp32)[:2])
-        print(f"round {round_index + 1}: notebook {rows['notebook'][-1][0]:,.0f}/s, engine {wall:,.0f}/s", flush=True)
+        print(f"round {round_index + 1}: notebook {rows['notebook'][-1][0]:,.0f}/s, engine {wall:,.0f}/s, "
+              f"ratio {wall / rows['notebook'][-1][0]:.0f}x", flush=True)
 
     base_wall = statistics.median(rate[0] for rate in rows["notebook"])
     base_cpu = statistics.median(rate[1] for rate in rows["notebook"])
@@ -160,6 +165,11 @@ def main(argv: list[str] | None = None) -> int:
                  "engine": f"{args.preset} ({precision})",
                  "engine fp32": f"{args.preset} (fp32)"}[name]
         print(f"{label:<28}{wall:>12,.0f}{wall / base_wall:>8.0f}x{cpu:>16,.0f}{cpu / base_cpu:>8.0f}x")
+    # Each round's engine rate over the notebook rate measured just before it: neighbours share
+    # the machine's momentary load, so this median is the figure least moved by other work.
+    paired = [engine[0] / base[0] for engine, base in zip(rows["engine"], rows["notebook"])]
+    print(f"\nper-round ratios (engine / notebook, wall): {', '.join(f'{r:.0f}x' for r in paired)}; "
+          f"median {statistics.median(paired):.0f}x (goal: at least 100x)")
     return 0
 
 

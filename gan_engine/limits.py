@@ -9,7 +9,7 @@ be set on its own:
 
 | variable                        | meaning                                        | hosted    | local     |
 | ------------------------------- | ---------------------------------------------- | --------- | --------- |
-| `GAN_EXPLORER_MAX_RUN_EXAMPLES` | iterations x batch_size x (k + 1) per run      | 8,000,000 | no limit  |
+| `GAN_EXPLORER_MAX_RUN_EXAMPLES` | iterations x batch_size x (k + 1) per run      | 29,000,000 | no limit |
 | `GAN_EXPLORER_MAX_BATCH`        | batch_size per run (bounds a worker's memory)  | 1024      | no limit  |
 | `GAN_EXPLORER_MAX_WORKERS`      | runs training at the same time                 | 1         | 1         |
 | `GAN_EXPLORER_MAX_QUEUE`        | runs waiting for a worker slot                 | 12        | no limit  |
@@ -34,7 +34,7 @@ MAX_WORKERS_ENV = "GAN_EXPLORER_MAX_WORKERS"
 MAX_QUEUE_ENV = "GAN_EXPLORER_MAX_QUEUE"
 CACHE_MB_ENV = "GAN_EXPLORER_CACHE_MB"
 
-HOSTED_MAX_RUN_EXAMPLES = 8_000_000   # every preset fits (grid2d, the largest, is ~6.1 M): about 2 min of CPU
+HOSTED_MAX_RUN_EXAMPLES = 29_000_000   # every preset fits (mnist-cgan, the largest, is ~28.7 M): ~4 min of CPU
 HOSTED_MAX_BATCH = 1024
 DEFAULT_MAX_WORKERS = 1
 HOSTED_MAX_QUEUE = 12

@@ -10,7 +10,8 @@ Conventions shared by every model here:
 - Conditional models take labels either as int64 class indices (B,) or as float class
   weights (B, num_classes); weights let the Gallery morph one digit into another. The label
   is fed to both networks as a one-hot vector (concatenated to z, to the flattened image,
-  or as constant planes beside a conv discriminator's image channels).
+  or as constant planes beside a conv discriminator's image channels); with
+  `conditioning="projection"` the discriminator takes it through a `LabelProjection`.
 - PacGAN (Lin et al. 2018): with `pack` > 1 the discriminator judges groups of `pack`
   samples at once, concatenated, so it can see a lack of diversity inside a group; the
   batch must be a multiple of `pack`.
@@ -107,25 +108,54 @@ class MLPGenerator(nn.Module):
         return x.view(-1, *self.data_shape)
 
 
+class LabelProjection(nn.Module):
+    """The class term of a projection discriminator (Miyato & Koyama 2018): <embed(y), φ(x)>.
+
+    Instead of reading the label beside the pixels, D learns one direction per class in its
+    feature space and adds how far the features φ(x) point along the asked-for class's
+    direction. The label then acts on D's judgement directly, which makes a conditional
+    generator follow its label much more faithfully. For packed samples the pack's label
+    embeddings are summed.
+    """
+
+    def __init__(self, num_classes: int, features: int, pack: int) -> None:
+        super().__init__()
+        self.num_classes, self.pack = num_classes, pack
+        self.embed = nn.Linear(num_classes, features, bias=False)
+
+    def forward(self, labels: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
+        """labels (B,) or (B, classes); features (B // pack, F) -> (B // pack,)."""
+        embedded = self.embed(label_features(labels, self.num_classes, features.dtype))   # (B, F)
+        embedded = embedded.view(features.shape[0], self.pack, -1).sum(1)                # (B/pack, F)
+        return (embedded * features).sum(1)
+
+
 class MLPDiscriminator(nn.Module):
-    """samples (B, *data_shape) [+ labels] -> logits (B // pack,)."""
+    """samples (B, *data_shape) [+ labels] -> logits (B // pack,).
+
+    Labels are concatenated to the flattened input, as in the source notebook, or with
+    `projection` enter through a `LabelProjection` of the last hidden features.
+    """
 
     def __init__(self, data_shape: tuple[int, ...], hidden_dim: int, hidden_layers: int, leaky_slope: float,
-                 norm: str, num_classes: int = 0, pack: int = 1) -> None:
+                 norm: str, num_classes: int = 0, pack: int = 1, projection: bool = False) -> None:
         super().__init__()
         self.num_classes, self.data_shape, self.pack = num_classes, tuple(data_shape), pack
         self.latent_dim = 0
-        self.in_dim = math.prod(self.data_shape) + num_classes
+        self.concat = bool(num_classes) and not projection
+        self.in_dim = math.prod(self.data_shape) + (num_classes if self.concat else 0)
         self.body = _mlp_body(self.in_dim * pack, hidden_dim, hidden_layers, leaky_slope, norm)
         self.out = nn.Linear(hidden_dim, 1)
+        self.projection = LabelProjection(num_classes, hidden_dim, pack) if num_classes and projection else None
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         _check_labels(self, labels)
         x = x.reshape(x.shape[0], -1)                                                     # (B, prod(shape))
-        if labels is not None:
+        if self.concat:
             x = torch.cat((x, label_features(labels, self.num_classes, x.dtype)), dim=1)  # (B, in_dim)
-        x = _pack_rows(x, self.pack)                                                      # (B/pack, pack*in_dim)
-        return self.out(self.body(x)).squeeze(1)                                          # (B/pack,)
+        features = self.body(_pack_rows(x, self.pack))                                    # (B/pack, hidden)
+        logits = self.out(features).squeeze(1)                                            # (B/pack,)
+        return logits if self.projection is None else logits + self.projection(labels, features)
 
 
 def _check_pack(batch: int, pack: int) -> None:
@@ -205,18 +235,20 @@ class ConvDiscriminator(nn.Module):
 
     Stride-2 convolutions (kernel 4, padding 1) halve the side and double the channels,
     LeakyReLU between them and no normalisation on the first (as in DCGAN), then a linear
-    read-out. Labels enter as one constant plane per class beside the image channels; packed
-    samples are stacked along the channel axis.
+    read-out. Labels enter as one constant plane per class beside the image channels, or
+    with `projection` through a `LabelProjection` of the flattened features; packed samples
+    are stacked along the channel axis.
     """
 
     def __init__(self, data_shape: tuple[int, ...], width: int, leaky_slope: float, norm: str,
-                 num_classes: int = 0, pack: int = 1) -> None:
+                 num_classes: int = 0, pack: int = 1, projection: bool = False) -> None:
         super().__init__()
         self.num_classes, self.data_shape, self.pack = num_classes, tuple(data_shape), pack
         self.latent_dim = 0
+        self.concat = bool(num_classes) and not projection
         stages, base = conv_stages(data_shape[1])
         layers: list[nn.Module] = []
-        c_in, c = (data_shape[0] + num_classes) * pack, width
+        c_in, c = (data_shape[0] + (num_classes if self.concat else 0)) * pack, width
         for index in range(stages):
             layers.append(nn.Conv2d(c_in, c, 4, 2, 1, bias=index == 0 or norm == "none"))
             if index > 0:
@@ -225,16 +257,20 @@ class ConvDiscriminator(nn.Module):
             c_in, c = c, c * 2
         self.body = nn.Sequential(*layers)
         self.out = nn.Linear(c_in * base * base, 1)
+        self.projection = (LabelProjection(num_classes, c_in * base * base, pack)
+                           if num_classes and projection else None)
         self.apply(_init_dcgan)
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         _check_labels(self, labels)
-        if labels is not None:
+        if self.concat:
             planes = label_features(labels, self.num_classes, x.dtype)[:, :, None, None]  # (B, classes, 1, 1)
             x = torch.cat((x, planes.expand(-1, -1, x.shape[2], x.shape[3])), dim=1)     # (B, C + classes, S, S)
         _check_pack(x.shape[0], self.pack)
         x = x.reshape(x.shape[0] // self.pack, -1, x.shape[2], x.shape[3])             # (B/pack, pack*C', S, S)
-        return self.out(self.body(x).flatten(1)).squeeze(1)                              # (B/pack,)
+        features = self.body(x).flatten(1)                                               # (B/pack, F)
+        logits = self.out(features).squeeze(1)                                           # (B/pack,)
+        return logits if self.projection is None else logits + self.projection(labels, features)
 
 
 def build_models(config: RunConfig) -> tuple[nn.Module, nn.Module]:
@@ -247,13 +283,14 @@ def build_models(config: RunConfig) -> tuple[nn.Module, nn.Module]:
     config.validate()
     shape = data_shape(config)
     classes = NUM_DIGIT_CLASSES if config.conditional else 0
+    projection = config.conditioning == "projection"
     if config.arch == "dcgan":
         generator = ConvGenerator(config.latent_dim, shape, config.hidden_dim, config.norm, classes)
         discriminator = ConvDiscriminator(shape, config.hidden_dim, config.leaky_slope, config.norm, classes,
-                                          config.pack)
+                                          config.pack, projection)
     else:
         generator = MLPGenerator(config.latent_dim, shape, config.hidden_dim, config.hidden_layers,
                                  config.leaky_slope, config.norm, classes)
         discriminator = MLPDiscriminator(shape, config.hidden_dim, config.hidden_layers, config.leaky_slope,
-                                         config.norm, classes, config.pack)
+                                         config.norm, classes, config.pack, projection)
     return generator, discriminator

@@ -117,12 +117,141 @@ def static_figure(name: str, labels: tuple[tuple[str, str], ...], stage: int = 0
     return plots.figure1_frame(fig1, stage, text)
 
 
+def chart(figure: go.Figure, key: str) -> None:
+    st.plotly_chart(figure, width="stretch", key=key)
+
+
 def explain(section: str, *formulas: str) -> None:
     """A section's heading, its formulas and its two-line explanation."""
     st.subheader(t(f"theory.{section}.title"))
     for formula in formulas:
         st.latex(formula)
     st.caption(t(f"theory.{section}.explain"))
+
+
+@st.fragment
+def distributions_and_divergences(labels: dict[str, str], label_items: tuple[tuple[str, str], ...]) -> None:
+    """Sections 1-7: everything a distribution or discriminator slider changes.
+
+    A fragment, so moving a slider reruns only these sections: the static figures of
+    section 6 and of Figure 1 are not serialised and sent again, which keeps a slider's
+    round trip to the new JSD short.
+    """
+    # ---- (1) the two distributions ----------------------------------------------------------------
+    explain("s1")
+    preset_names = {name: t(f"theory.preset.{name}") for name in theory_model.PRESETS}
+    st.selectbox(t("theory.preset"), list(preset_names), key="theory_preset", on_change=apply_preset,
+                 format_func=preset_names.get)
+    specs = {}
+    for role, column in zip(ROLES, st.columns(2, gap="large")):
+        with column, st.container(border=True):
+            st.markdown(f"**{t(f'theory.role.{role}')}**")
+            specs[role] = distribution_controls(role)
+
+    try:
+        result, sweep, notes = comparison(specs["data"], specs["g"])
+    except GanExplorerError as exc:
+        st.error(t("theory.error", detail=str(exc)))
+        return
+
+    for role, note in notes:
+        st.warning(t(f"theory.note.{note}", role=t(f"theory.role.{role}")))
+    for role, density in (("data", result.p_data), ("g", result.p_g)):
+        if density.widened_from is not None:
+            st.warning(t("theory.note.widened", role=t(f"theory.role.{role}"), given=f"{density.widened_from:.3g}",
+                         used=f"{density.distribution.scale:.3g}"))
+        if density.mass_on_grid < 1.0 - 1e-4:
+            outside = f"{100 * (1 - density.mass_on_grid):.2g}"
+            st.info(t("theory.note.outside", role=t(f"theory.role.{role}"), percent=outside,
+                      low=f"{result.x[0]:g}", high=f"{result.x[-1]:g}"))
+    x, p, q = result.x, result.p_data.values, result.p_g.values
+    # The headline identity at a glance, right under the sliders that move it (section 4 has
+    # the full set): sent before any chart, so it is also the first thing a slider updates.
+    glance = st.columns(3)
+    glance[0].metric(t("theory.jsd_nats"), fmt(result.jsd))
+    glance[1].metric(t("theory.identity_left"), fmt(result.value_optimal, 10))
+    glance[2].metric(t("theory.identity_right"), fmt(result.value_identity, 10))
+
+    # ---- (2) the optimal discriminator ---------------------------------------------------------------
+    explain("s2", r"D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}")
+    chart(plots.densities_figure(x, p, q, result.d_star, labels), "theory_fig_dstar")
+
+    # ---- (3) the value function ------------------------------------------------------------------
+    explain("s3", r"V(D,G) = \int p_{data}(x)\log D(x) + p_g(x)\log\big(1 - D(x)\big)\,dx \;\le\; V(D^*,G)",
+            r"D(x) = \sigma(a\,x + b) = \frac{1}{1 + e^{-(a x + b)}}")
+    col_a, col_b, col_x = st.columns(3)
+    slope = col_a.slider(t("theory.disc_a"), -6.0, 6.0, step=0.1, key="theory_disc_a")
+    offset = col_b.slider(t("theory.disc_b"), -10.0, 10.0, step=0.1, key="theory_disc_b")
+    point = col_x.slider(t("theory.point_x"), -6.0, 6.0, step=0.1, key="theory_point_x")
+    logit, d_student = theory.logistic_discriminator(x, slope, offset)
+    value_student = theory.value_function_logit(logit, p, q, x)
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("theory.value_student"), fmt(value_student, 6))
+    m2.metric(t("theory.value_optimal"), fmt(result.value_optimal, 6))
+    m3.metric(t("theory.value_gap"), fmt(result.value_optimal - value_student, 6))
+    chart(plots.discriminators_figure(x, p, q, result.d_star, d_student, point, labels), "theory_fig_disc")
+    p_at, q_at, d_star_at = result.at(point)
+    st.latex(rf"f(y) = p_{{data}}({point:g})\log y + p_g({point:g})\log(1-y) = "
+             rf"{p_at:.4f}\,\log y + {q_at:.4f}\,\log(1-y)")
+    if math.isnan(d_star_at):
+        st.info(t("theory.pointwise_undefined"))
+    else:
+        y = np.linspace(0.001, 0.999, 999)
+        student_at = float(theory.logistic_discriminator(np.array([point]), slope, offset)[1][0])
+        integrand = theory.pointwise_value(y, p_at, q_at)
+        chart(plots.pointwise_figure(y, integrand, d_star_at, student_at, labels), "theory_fig_pointwise")
+
+    # ---- (4) divergences ---------------------------------------------------------------------------
+    explain("s4", r"\mathrm{JSD}(p_{data}\,\|\,p_g) = \tfrac12\,\mathrm{KL}\big(p_{data}\,\|\,m\big) + "
+                  r"\tfrac12\,\mathrm{KL}\big(p_g\,\|\,m\big),\quad m = \tfrac12(p_{data}+p_g)",
+            r"\mathrm{KL}(p\,\|\,q) = \int p(x)\log\frac{p(x)}{q(x)}\,dx,\qquad "
+            r"V(D^*,G) = -\log 4 + 2\,\mathrm{JSD}(p_{data}\,\|\,p_g)")
+    cols = st.columns(4)
+    cols[0].metric(t("theory.jsd_nats"), fmt(result.jsd))
+    cols[1].metric(t("theory.jsd_bits"), fmt(result.jsd / math.log(2.0)))
+    cols[2].metric(t("theory.kl_data_g"), fmt(result.kl_data_g, 6))
+    cols[3].metric(t("theory.kl_g_data"), fmt(result.kl_g_data, 6))
+    cols = st.columns(3)
+    cols[0].metric(t("theory.identity_left"), fmt(result.value_optimal, 10))
+    cols[1].metric(t("theory.identity_right"), fmt(result.value_identity, 10))
+    cols[2].metric(t("theory.identity_gap"), f"{abs(result.value_optimal - result.value_identity):.1e}")
+    if math.isinf(result.kl_data_g) or math.isinf(result.kl_g_data):
+        st.caption(t("theory.kl_infinite"))
+
+    # ---- (5) why gradients vanish --------------------------------------------------------------------
+    explain("s5", r"W_1(p_{data}, p_g) = \int \big|F_{data}(x) - F_g(x)\big|\,dx, \qquad "
+                  r"\mathrm{JSD} \le \log 2")
+    chart(plots.shift_sweep_figure(sweep, labels), "theory_fig_sweep")
+
+    # ---- (6) generator losses -------------------------------------------------------------------------
+    explain("s6", r"\min_G\ \log\big(1 - D(G(z))\big),\quad \frac{\partial}{\partial l} = -D"
+                  r"\qquad\qquad \min_G\ -\log D(G(z)),\quad \frac{\partial}{\partial l} = D - 1")
+    chart(static_figure("losses", label_items), "theory_fig_losses")
+
+    # ---- (7) equilibrium references -------------------------------------------------------------------
+    explain("s7", r"p_g = p_{data} \;\Rightarrow\; D^* = \tfrac12,\quad V(D^*,G) = -\log 4,\quad "
+                  r"-\log\tfrac12 = \ln 2,\quad \big(1-\tfrac12\big)^2 = 0.25")
+    eq = theory.equilibrium(p, x)
+    st.table({t("theory.eq.quantity"): [t("theory.eq.d"), t("theory.eq.value"), t("theory.eq.bce"), t("theory.eq.mse")],
+              t("theory.eq.computed"): [fmt(value, 6) for value in (eq.d, eq.value, eq.bce_per_term, eq.mse_per_term)],
+              t("theory.eq.exact"): ["1/2", "−log 4 = −1.386294", "ln 2 = 0.693147", "0.25"]})
+
+
+@st.fragment
+def figure1_section(label_items: tuple[tuple[str, str], ...]) -> None:
+    """Section 8: the Figure-1 simulation and its stage scrubber (reruns on its own)."""
+    # ---- (8) Figure 1 of Goodfellow et al. (2014) ---------------------------------------------------
+    fig1 = fixed_results()[1]
+    explain("s8")
+    chart(static_figure("panels", label_items), "theory_fig1_panels")
+    frame_names = {i: (f"({f.panel})" if f.panel else t("theory.fig1.round", rounds=f.rounds))
+                   for i, f in enumerate(fig1.frames)}
+    stage = st.select_slider(t("theory.fig1.stage"), options=list(frame_names), format_func=frame_names.get,
+                             key="theory_fig1_stage")
+    frame = fig1.frames[stage]
+    st.caption(t("theory.fig1.state", mu=f"{frame.mu:.3f}", sigma=f"{frame.sigma:.3f}",
+                 d_min=f"{np.min(frame.d):.3f}", d_max=f"{np.max(frame.d):.3f}"))
+    chart(static_figure("frame", label_items, stage), "theory_fig1_frame")
 
 
 init_state()
@@ -132,106 +261,5 @@ st.write(t("theory.intro"))
 labels = {key: t(f"theory.plot.{key}") for key in plots.TEXT_KEYS}
 label_items = tuple(labels.items())
 
-# ---- (1) the two distributions ----------------------------------------------------------------
-explain("s1")
-preset_names = {name: t(f"theory.preset.{name}") for name in theory_model.PRESETS}
-st.selectbox(t("theory.preset"), list(preset_names), key="theory_preset", on_change=apply_preset,
-             format_func=preset_names.get)
-specs = {}
-for role, column in zip(ROLES, st.columns(2, gap="large")):
-    with column, st.container(border=True):
-        st.markdown(f"**{t(f'theory.role.{role}')}**")
-        specs[role] = distribution_controls(role)
-
-try:
-    result, sweep, notes = comparison(specs["data"], specs["g"])
-    fig1 = fixed_results()[1]
-except GanExplorerError as exc:
-    st.error(t("theory.error", detail=str(exc)))
-    st.stop()
-
-for role, note in notes:
-    st.warning(t(f"theory.note.{note}", role=t(f"theory.role.{role}")))
-for role, density in (("data", result.p_data), ("g", result.p_g)):
-    if density.widened_from is not None:
-        st.warning(t("theory.note.widened", role=t(f"theory.role.{role}"), given=f"{density.widened_from:.3g}",
-                     used=f"{density.distribution.scale:.3g}"))
-    if density.mass_on_grid < 1.0 - 1e-4:
-        st.info(t("theory.note.outside", role=t(f"theory.role.{role}"), percent=f"{100 * (1 - density.mass_on_grid):.2g}",
-                  low=f"{result.x[0]:g}", high=f"{result.x[-1]:g}"))
-x, p, q = result.x, result.p_data.values, result.p_g.values
-
-# ---- (2) the optimal discriminator ---------------------------------------------------------------
-explain("s2", r"D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}")
-st.plotly_chart(plots.densities_figure(x, p, q, result.d_star, labels), width="stretch", key="theory_fig_dstar")
-
-# ---- (3) the value function ------------------------------------------------------------------
-explain("s3", r"V(D,G) = \int p_{data}(x)\log D(x) + p_g(x)\log\big(1 - D(x)\big)\,dx \;\le\; V(D^*,G)",
-        r"D(x) = \sigma(a\,x + b) = \frac{1}{1 + e^{-(a x + b)}}")
-col_a, col_b, col_x = st.columns(3)
-slope = col_a.slider(t("theory.disc_a"), -6.0, 6.0, step=0.1, key="theory_disc_a")
-offset = col_b.slider(t("theory.disc_b"), -10.0, 10.0, step=0.1, key="theory_disc_b")
-point = col_x.slider(t("theory.point_x"), -6.0, 6.0, step=0.1, key="theory_point_x")
-logit, d_student = theory.logistic_discriminator(x, slope, offset)
-value_student = theory.value_function_logit(logit, p, q, x)
-m1, m2, m3 = st.columns(3)
-m1.metric(t("theory.value_student"), fmt(value_student, 6))
-m2.metric(t("theory.value_optimal"), fmt(result.value_optimal, 6))
-m3.metric(t("theory.value_gap"), fmt(result.value_optimal - value_student, 6))
-st.plotly_chart(plots.discriminators_figure(x, p, q, result.d_star, d_student, point, labels), width="stretch",
-                key="theory_fig_disc")
-p_at, q_at, d_star_at = result.at(point)
-st.latex(rf"f(y) = p_{{data}}({point:g})\log y + p_g({point:g})\log(1-y) = {p_at:.4f}\,\log y + {q_at:.4f}\,\log(1-y)")
-if math.isnan(d_star_at):
-    st.info(t("theory.pointwise_undefined"))
-else:
-    y = np.linspace(0.001, 0.999, 999)
-    student_at = float(theory.logistic_discriminator(np.array([point]), slope, offset)[1][0])
-    st.plotly_chart(plots.pointwise_figure(y, theory.pointwise_value(y, p_at, q_at), d_star_at, student_at, labels),
-                    width="stretch", key="theory_fig_pointwise")
-
-# ---- (4) divergences ---------------------------------------------------------------------------
-explain("s4", r"\mathrm{JSD}(p_{data}\,\|\,p_g) = \tfrac12\,\mathrm{KL}\big(p_{data}\,\|\,m\big) + "
-              r"\tfrac12\,\mathrm{KL}\big(p_g\,\|\,m\big),\quad m = \tfrac12(p_{data}+p_g)",
-        r"\mathrm{KL}(p\,\|\,q) = \int p(x)\log\frac{p(x)}{q(x)}\,dx,\qquad V(D^*,G) = -\log 4 + 2\,\mathrm{JSD}(p_{data}\,\|\,p_g)")
-cols = st.columns(4)
-cols[0].metric(t("theory.jsd_nats"), fmt(result.jsd))
-cols[1].metric(t("theory.jsd_bits"), fmt(result.jsd / math.log(2.0)))
-cols[2].metric(t("theory.kl_data_g"), fmt(result.kl_data_g, 6))
-cols[3].metric(t("theory.kl_g_data"), fmt(result.kl_g_data, 6))
-cols = st.columns(3)
-cols[0].metric(t("theory.identity_left"), fmt(result.value_optimal, 10))
-cols[1].metric(t("theory.identity_right"), fmt(result.value_identity, 10))
-cols[2].metric(t("theory.identity_gap"), f"{abs(result.value_optimal - result.value_identity):.1e}")
-if math.isinf(result.kl_data_g) or math.isinf(result.kl_g_data):
-    st.caption(t("theory.kl_infinite"))
-
-# ---- (5) why gradients vanish --------------------------------------------------------------------
-explain("s5", r"W_1(p_{data}, p_g) = \int \big|F_{data}(x) - F_g(x)\big|\,dx, \qquad "
-              r"\mathrm{JSD} \le \log 2")
-st.plotly_chart(plots.shift_sweep_figure(sweep, labels), width="stretch", key="theory_fig_sweep")
-
-# ---- (6) generator losses -------------------------------------------------------------------------
-explain("s6", r"\min_G\ \log\big(1 - D(G(z))\big),\quad \frac{\partial}{\partial l} = -D"
-              r"\qquad\qquad \min_G\ -\log D(G(z)),\quad \frac{\partial}{\partial l} = D - 1")
-st.plotly_chart(static_figure("losses", label_items), width="stretch", key="theory_fig_losses")
-
-# ---- (7) equilibrium references -------------------------------------------------------------------
-explain("s7", r"p_g = p_{data} \;\Rightarrow\; D^* = \tfrac12,\quad V(D^*,G) = -\log 4,\quad "
-              r"-\log\tfrac12 = \ln 2,\quad \big(1-\tfrac12\big)^2 = 0.25")
-eq = theory.equilibrium(p, x)
-st.table({t("theory.eq.quantity"): [t("theory.eq.d"), t("theory.eq.value"), t("theory.eq.bce"), t("theory.eq.mse")],
-          t("theory.eq.computed"): [fmt(eq.d, 6), fmt(eq.value, 6), fmt(eq.bce_per_term, 6), fmt(eq.mse_per_term, 6)],
-          t("theory.eq.exact"): ["1/2", "−log 4 = −1.386294", "ln 2 = 0.693147", "0.25"]})
-
-# ---- (8) Figure 1 of Goodfellow et al. (2014) ---------------------------------------------------
-explain("s8")
-st.plotly_chart(static_figure("panels", label_items), width="stretch", key="theory_fig1_panels")
-frame_names = {i: (f"({f.panel})" if f.panel else t("theory.fig1.round", rounds=f.rounds))
-               for i, f in enumerate(fig1.frames)}
-stage = st.select_slider(t("theory.fig1.stage"), options=list(frame_names), format_func=frame_names.get,
-                         key="theory_fig1_stage")
-frame = fig1.frames[stage]
-st.caption(t("theory.fig1.state", mu=f"{frame.mu:.3f}", sigma=f"{frame.sigma:.3f}",
-             d_min=f"{np.min(frame.d):.3f}", d_max=f"{np.max(frame.d):.3f}"))
-st.plotly_chart(static_figure("frame", label_items, stage), width="stretch", key="theory_fig1_frame")
+distributions_and_divergences(labels, label_items)
+figure1_section(label_items)

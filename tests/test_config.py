@@ -24,6 +24,7 @@ CHANGED = {
     "iterations": 2001, "latent_dim": 9, "hidden_dim": 65, "hidden_layers": 3, "leaky_slope": 0.1,
     "norm": "layernorm", "pack": 2, "ema_decay": 0.99, "image_size": 32, "data_path": "x.csv", "seed": 1,
     "snapshot_every": 101, "log_every": 11, "lr_schedule": "linear", "precision": "bf16", "r1_gamma": 0.5,
+    "conditioning": "projection",
 }
 
 

@@ -8,8 +8,8 @@ from torch import nn
 
 from gan_engine.config import RunConfig, preset
 from gan_engine.errors import ConfigError
-from gan_engine.models import (ConvDiscriminator, ConvGenerator, MLPDiscriminator, MLPGenerator, build_models,
-                               conv_stages, data_shape)
+from gan_engine.models import (ConvDiscriminator, ConvGenerator, LabelProjection, MLPDiscriminator, MLPGenerator,
+                               build_models, conv_stages, data_shape)
 
 torch.set_num_threads(1)
 
@@ -114,3 +114,34 @@ def test_models_carry_what_samplers_need():
     assert generator.num_classes == 10 and generator.latent_dim == preset("mnist-cgan").latent_dim
     plain, _ = build_models(preset("ring2d"))
     assert plain.num_classes == 0 and plain.data_shape == (2,)
+
+
+def test_projection_discriminator_by_hand():
+    projection = LabelProjection(num_classes=3, features=2, pack=1)
+    with torch.no_grad():
+        projection.embed.weight.copy_(torch.tensor([[1.0, 0.0, 2.0], [0.0, 1.0, -1.0]]))   # (F, classes)
+    features = torch.tensor([[3.0, 4.0], [3.0, 4.0]])
+    # class 0 embeds to (1, 0): 3; class 2 to (2, -1): 6 - 4 = 2
+    assert projection(torch.tensor([0, 2]), features).tolist() == pytest.approx([3.0, 2.0])
+    packed = LabelProjection(num_classes=3, features=2, pack=2)
+    packed.embed.weight.data = projection.embed.weight.data.clone()
+    # a pack of classes 0 and 2 sums their embeddings: (3, -1) · (3, 4) = 5
+    assert packed(torch.tensor([0, 2]), features[:1]).tolist() == pytest.approx([5.0])
+
+
+@torch.no_grad()
+@pytest.mark.parametrize("arch", ["mlp", "dcgan"])
+def test_projection_conditioning_is_built_and_uses_the_label(arch):
+    torch.manual_seed(0)
+    config = RunConfig(target="mnist", arch=arch, conditional=True, conditioning="projection", hidden_dim=8,
+                       latent_dim=4, pack=2, batch_size=4)
+    generator, discriminator = build_models(config)
+    assert discriminator.projection is not None
+    first = next(m for m in discriminator.modules() if isinstance(m, (nn.Linear, nn.Conv2d)))
+    assert (first.in_features if arch == "mlp" else first.in_channels) == (784 if arch == "mlp" else 1) * 2
+    images = generator(torch.randn(4, 4), torch.tensor([1, 2, 3, 4]))
+    discriminator.projection.embed.weight.normal_()
+    one = discriminator(images, torch.tensor([1, 2, 3, 4]))
+    other = discriminator(images, torch.tensor([5, 6, 7, 8]))
+    assert one.shape == (2,) and not torch.allclose(one, other)
+    assert build_models(config.replace(conditioning="concat"))[1].projection is None

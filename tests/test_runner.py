@@ -76,7 +76,9 @@ def test_launch_trains_in_its_own_session_serves_from_cache_and_evicts_old_runs(
 def test_the_queue_is_fifo_bounded_and_each_outcome_is_kept(runs: Path) -> None:
     """Three runs through one slot: one diverges, one fails, one finishes; none disturbs the next."""
     runner = make_runner(runs, max_workers=1, max_queue=2)
-    exploding = tiny(1, optimizer="sgd", lr_d=10.0, lr_g=10.0)
+    # Non-finite losses are caught at log steps: logging every 1,000 iterations keeps the
+    # first run busy (~1 s) while the queue is inspected, however fast the machine.
+    exploding = tiny(1, optimizer="sgd", lr_d=10.0, lr_g=10.0, iterations=3000, log_every=1000, snapshot_every=1000)
     first = runner.launch(exploding)
     second = runner.launch(tiny(2), device="cuda:7")          # fails: no such device here
     third = runner.launch(tiny(3))
