@@ -61,9 +61,10 @@ def mnist_scores(generator: torch.nn.Module, latent_dim: int) -> dict[str, float
     return result
 
 
-def run_preset(name: str, seeds: int, overrides: dict[str, str] | None = None) -> list[dict[str, float | str]]:
+def run_preset(name: str, seeds: int, overrides: dict[str, str] | None = None,
+               first_seed: int = 0) -> list[dict[str, float | str]]:
     rows = []
-    for seed in range(seeds):
+    for seed in range(first_seed, first_seed + seeds):
         config = RunConfig.from_dict({**preset(name).to_dict(), **(overrides or {}), "seed": seed}).validate()
         started = time.perf_counter()
         result = train(config)
@@ -103,7 +104,8 @@ def summarise(name: str, rows: list[dict[str, float | str]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--presets", nargs="+", default=list(TOY_PRESETS))
-    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--seeds", type=int, default=5, help="how many seeds")
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds first-seed, first-seed + 1, ...")
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                         help="override a field of every preset run, e.g. --set iterations=12000 (repeatable)")
     args = parser.parse_args(argv)
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
           f"cuda={'yes' if torch.cuda.is_available() else 'no'}")
     for name in args.presets:
-        summarise(name, run_preset(name, args.seeds, overrides))
+        summarise(name, run_preset(name, args.seeds, overrides, args.first_seed))
     return 0
 
 

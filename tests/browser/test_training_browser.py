@@ -27,6 +27,9 @@ def test_shared_link_sets_k_and_learning_rate(page, server) -> None:
     assert not page.errors, page.errors
 
 
+PROGRESS_TEXTS = "() => [...document.querySelectorAll(\"[data-testid='stProgress']\")].map(e => e.innerText)"
+
+
 def test_a_tiny_run_trains_live_and_is_then_served_from_cache(page, server) -> None:
     # A small 1-D run: k = 2, lr_d = 2e-3 and batch 64 chosen through the link, 4,000 (about 7 s on an idle 2-core machine, so the bar is seen moving) iterations typed in.
     page.goto(f"{server.url}/Training?train_preset=gauss1d&train_k=2&train_lr_d=2e-3&train_batch=64")
@@ -47,8 +50,9 @@ def test_a_tiny_run_trains_live_and_is_then_served_from_cache(page, server) -> N
     seen = set()
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
-        if progress.count():
-            text = progress.first.inner_text()
+        # Read the bar's text in one step: it vanishes when the run ends, and a locator that
+        # first counts and then reads can find it gone in between.
+        for text in page.evaluate(PROGRESS_TEXTS):
             seen.add(re.sub(r"about .* left", "", text))
             screenshot(page, "training-live") if len(seen) == 2 else None
         if page.get_by_text("iteration 4000 of 4000", exact=False).count():
