@@ -118,6 +118,7 @@ def static_figure(name: str, labels: tuple[tuple[str, str], ...], stage: int = 0
 
 
 def chart(figure: go.Figure, key: str) -> None:
+    """Draw a figure across the page's width (its key keeps it in place across reruns)."""
     st.plotly_chart(figure, width="stretch", key=key)
 
 
@@ -133,9 +134,8 @@ def explain(section: str, *formulas: str) -> None:
 def distributions_and_divergences(labels: dict[str, str], label_items: tuple[tuple[str, str], ...]) -> None:
     """Sections 1-7: everything a distribution or discriminator slider changes.
 
-    A fragment, so moving a slider reruns only these sections: the static figures of
-    section 6 and of Figure 1 are not serialised and sent again, which keeps a slider's
-    round trip to the new JSD short.
+    A fragment, so moving a slider reruns only these sections: the title and the Figure-1
+    section (two static figures and the stage scrubber) are not rebuilt or sent again.
     """
     # ---- (1) the two distributions ----------------------------------------------------------------
     explain("s1")
