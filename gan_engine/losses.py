@@ -78,6 +78,7 @@ def generator_loss(fake_logits: torch.Tensor, kind: str) -> torch.Tensor:
 def discriminator_probability(logits: torch.Tensor, kind: str) -> torch.Tensor:
     """What D's scores mean as "probability real", same shape: sigmoid, or clamp for lsgan."""
     _check(kind)
+    logits = _wide(logits)
     return logits.clamp(0.0, 1.0) if kind == "lsgan" else torch.sigmoid(logits)
 
 

@@ -142,7 +142,7 @@ class MLPDiscriminator(nn.Module):
         super().__init__()
         self.num_classes, self.data_shape, self.pack = num_classes, tuple(data_shape), pack
         self.latent_dim = 0
-        self.concat = bool(num_classes) and not projection
+        self.concat = bool(num_classes) and not projection   # label beside the input, else projected
         self.in_dim = math.prod(self.data_shape) + (num_classes if self.concat else 0)
         self.body = _mlp_body(self.in_dim * pack, hidden_dim, hidden_layers, leaky_slope, norm)
         self.out = nn.Linear(hidden_dim, 1)

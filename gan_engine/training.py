@@ -285,8 +285,8 @@ class _Loop:
         for schedule in self.schedules:
             schedule.step()
         return {"loss_d": loss_d.detach(), "loss_g": loss_g.detach(),
-                "d_real": discriminator_probability(real_logits.detach().float(), config.loss).mean(),
-                "d_fake": discriminator_probability(fake_logits.detach().float(), config.loss).mean()}
+                "d_real": discriminator_probability(real_logits.detach(), config.loss).mean(),
+                "d_fake": discriminator_probability(fake_logits.detach(), config.loss).mean()}
 
     def judge(self, real: torch.Tensor, real_labels: torch.Tensor | None, fake: torch.Tensor,
               fake_labels: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:

@@ -131,12 +131,13 @@ def explain(section: str, *formulas: str) -> None:
 
 
 @st.fragment
-def distributions_and_divergences(labels: dict[str, str], label_items: tuple[tuple[str, str], ...]) -> None:
+def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> None:
     """Sections 1-7: everything a distribution or discriminator slider changes.
 
     A fragment, so moving a slider reruns only these sections: the title and the Figure-1
     section (two static figures and the stage scrubber) are not rebuilt or sent again.
     """
+    labels = dict(label_items)
     # ---- (1) the two distributions ----------------------------------------------------------------
     explain("s1")
     preset_names = {name: t(f"theory.preset.{name}") for name in theory_model.PRESETS}
@@ -258,8 +259,7 @@ init_state()
 setup_page("nav.theory")
 st.title(t("theory.title"))
 st.write(t("theory.intro"))
-labels = {key: t(f"theory.plot.{key}") for key in plots.TEXT_KEYS}
-label_items = tuple(labels.items())
+label_items = tuple((key, t(f"theory.plot.{key}")) for key in plots.TEXT_KEYS)
 
-distributions_and_divergences(labels, label_items)
+distributions_and_divergences(label_items)
 figure1_section(label_items)
