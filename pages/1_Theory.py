@@ -24,6 +24,8 @@ from ui.i18n import t
 
 ROLES = ("data", "g")
 Spec = tuple[tuple[str, object], ...]   # a distribution's family and parameters, hashable for the cache
+# The sliders inside the section-3 tab and their starting values.
+TAB_WIDGET_DEFAULTS = {"theory_disc_a": -1.0, "theory_disc_b": 1.0, "theory_point_x": 0.5}
 SUBSCRIPTS = {"1": "₁", "2": "₂", "3": "₃"}
 FAMILY_LATEX = {
     "normal": r"\frac{1}{\sigma\sqrt{2\pi}}\,e^{-(x-\mu)^2/2\sigma^2}",
@@ -55,8 +57,17 @@ def init_state() -> None:
     for role in ROLES:
         for param, value in theory_model.preset_spec(theory_model.DEFAULT_PRESET, role).items():
             st.session_state.setdefault(f"theory_{role}_{param}", value)
-    for key, value in (("theory_disc_a", -1.0), ("theory_disc_b", 1.0), ("theory_point_x", 0.5)):
-        st.session_state.setdefault(key, value)
+    keep_tab_widgets()
+
+
+def keep_tab_widgets() -> None:
+    """Keep the section-3 sliders' values while their tab is closed.
+
+    Streamlit forgets a widget's value after a run that did not draw it; writing the value
+    back through Session State makes it the app's own, so it survives.
+    """
+    for key, value in TAB_WIDGET_DEFAULTS.items():
+        st.session_state[key] = st.session_state.get(key, value)
 
 
 def distribution_controls(role: str) -> Spec:
@@ -119,7 +130,9 @@ def static_figure(name: str, labels: tuple[tuple[str, str], ...], stage: int = 0
 
 def chart(figure: go.Figure, key: str) -> None:
     """Draw a figure across the page's width (its key keeps it in place across reruns)."""
-    st.plotly_chart(figure, width="stretch", key=key)
+    # theme=None: the figures carry their own small template (gan_engine.plots.style), which
+    # spares the browser Streamlit's restyling on every redraw.
+    st.plotly_chart(figure, width="stretch", key=key, theme=None)
 
 
 def explain(section: str, *formulas: str) -> None:
@@ -136,8 +149,10 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
 
     A fragment, so moving a slider reruns only these sections: the title and the Figure-1
     section (two static figures and the stage scrubber) are not rebuilt or sent again.
+    Sections 3-7 sit in tabs that run lazily: only the open one is computed and sent.
     """
     labels = dict(label_items)
+    keep_tab_widgets()
     # ---- (1) the two distributions ----------------------------------------------------------------
     explain("s1")
     preset_names = {name: t(f"theory.preset.{name}") for name in theory_model.PRESETS}
@@ -177,7 +192,27 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
     explain("s2", r"D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}")
     chart(plots.densities_figure(x, p, q, result.d_star, labels), "theory_fig_dstar")
 
-    # ---- (3) the value function ------------------------------------------------------------------
+    # ---- (3)-(7) in lazy tabs: only the open one is computed and drawn -------------------------------
+    # A distribution slider redraws D* plus the open tab's charts (at most two), not all five:
+    # each live Plotly chart costs the browser ~40-50 ms per move on a small machine.
+    sections = {"s3": lambda: value_function_section(result, labels), "s4": lambda: divergences_section(result),
+                "s5": lambda: gradients_section(sweep, labels), "s6": lambda: losses_section(label_items),
+                "s7": lambda: equilibrium_section(p, x)}
+    tab_labels = {name: t(f"theory.tab.{name}") for name in sections}
+    if st.session_state.get("theory_tab") not in tab_labels.values():
+        # First visit, or the language changed: open the section that was open (by name).
+        st.session_state["theory_tab"] = tab_labels[st.session_state.get("theory_section", "s3")]
+    tabs = st.tabs(list(tab_labels.values()), key="theory_tab", on_change="rerun")
+    for (name, draw), tab in zip(sections.items(), tabs):
+        if tab.open:
+            st.session_state["theory_section"] = name
+            with tab:
+                draw()
+
+
+def value_function_section(result: theory_model.Comparison, labels: dict[str, str]) -> None:
+    """(3) V(D,G) for the student's logistic D beside V(D*,G), and the pointwise integrand at x."""
+    x, p, q = result.x, result.p_data.values, result.p_g.values
     explain("s3", r"V(D,G) = \int p_{data}(x)\log D(x) + p_g(x)\log\big(1 - D(x)\big)\,dx \;\le\; V(D^*,G)",
             r"D(x) = \sigma(a\,x + b) = \frac{1}{1 + e^{-(a x + b)}}")
     col_a, col_b, col_x = st.columns(3)
@@ -202,7 +237,9 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
         integrand = theory.pointwise_value(y, p_at, q_at)
         chart(plots.pointwise_figure(y, integrand, d_star_at, student_at, labels), "theory_fig_pointwise")
 
-    # ---- (4) divergences ---------------------------------------------------------------------------
+
+def divergences_section(result: theory_model.Comparison) -> None:
+    """(4) JSD in nats and bits, both KLs, and V(D*,G) beside −log 4 + 2·JSD."""
     explain("s4", r"\mathrm{JSD}(p_{data}\,\|\,p_g) = \tfrac12\,\mathrm{KL}\big(p_{data}\,\|\,m\big) + "
                   r"\tfrac12\,\mathrm{KL}\big(p_g\,\|\,m\big),\quad m = \tfrac12(p_{data}+p_g)",
             r"\mathrm{KL}(p\,\|\,q) = \int p(x)\log\frac{p(x)}{q(x)}\,dx,\qquad "
@@ -219,20 +256,26 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
     if math.isinf(result.kl_data_g) or math.isinf(result.kl_g_data):
         st.caption(t("theory.kl_infinite"))
 
-    # ---- (5) why gradients vanish --------------------------------------------------------------------
+
+def gradients_section(sweep: theory_model.ShiftSweep, labels: dict[str, str]) -> None:
+    """(5) JSD saturating at log 2 while W1 keeps growing, as p_g slides away."""
     explain("s5", r"W_1(p_{data}, p_g) = \int \big|F_{data}(x) - F_g(x)\big|\,dx, \qquad "
                   r"\mathrm{JSD} \le \log 2")
     chart(plots.shift_sweep_figure(sweep, labels), "theory_fig_sweep")
 
-    # ---- (6) generator losses -------------------------------------------------------------------------
+
+def losses_section(label_items: tuple[tuple[str, str], ...]) -> None:
+    """(6) The minimax and non-saturating generator losses and their gradients (a static figure)."""
     explain("s6", r"\min_G\ \log\big(1 - D(G(z))\big),\quad \frac{\partial}{\partial l} = -D"
                   r"\qquad\qquad \min_G\ -\log D(G(z)),\quad \frac{\partial}{\partial l} = D - 1")
     chart(static_figure("losses", label_items), "theory_fig_losses")
 
-    # ---- (7) equilibrium references -------------------------------------------------------------------
+
+def equilibrium_section(p_data: np.ndarray, x: np.ndarray) -> None:
+    """(7) The reference values at p_g = p_data, computed on the grid beside the exact ones."""
     explain("s7", r"p_g = p_{data} \;\Rightarrow\; D^* = \tfrac12,\quad V(D^*,G) = -\log 4,\quad "
                   r"-\log\tfrac12 = \ln 2,\quad \big(1-\tfrac12\big)^2 = 0.25")
-    eq = theory.equilibrium(p, x)
+    eq = theory.equilibrium(p_data, x)
     st.table({t("theory.eq.quantity"): [t("theory.eq.d"), t("theory.eq.value"), t("theory.eq.bce"), t("theory.eq.mse")],
               t("theory.eq.computed"): [fmt(value, 6) for value in (eq.d, eq.value, eq.bce_per_term, eq.mse_per_term)],
               t("theory.eq.exact"): ["1/2", "−log 4 = −1.386294", "ln 2 = 0.693147", "0.25"]})

@@ -31,6 +31,16 @@ def assert_clean(at: AppTest) -> None:
         assert "nan" not in shown.value.lower() and "inf" not in shown.value.lower(), (shown.label, shown.value)
 
 
+def open_tab(at: AppTest, section: str) -> AppTest:
+    """Open the tab of section `section` ("s3"-"s7") as a click would, and rerun."""
+    at.session_state["theory_tab"] = EN[f"theory.tab.{section}"]
+    return at.run()
+
+
+def chart_keys(at: AppTest) -> list[str]:
+    return [chart.key for chart in at.get("plotly_chart")]
+
+
 @pytest.fixture
 def page() -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
@@ -41,8 +51,10 @@ def page() -> AppTest:
 def test_page_opened_directly_renders_in_english(page: AppTest) -> None:
     assert_clean(page)
     assert page.title[0].value == EN["theory.title"]
-    assert len(page.get("plotly_chart")) == 7
-    assert len(page.latex) >= 10
+    # Sections 3-7 are lazy tabs: the value-function tab is open, the others are not drawn.
+    assert chart_keys(page) == ["theory_fig_dstar", "theory_fig_disc", "theory_fig_pointwise",
+                                "theory_fig1_panels", "theory_fig1_frame"]
+    assert len(page.latex) >= 6
     assert float(metric(page, "theory.jsd_nats")) == pytest.approx(0.33683082, abs=1e-8)
 
 
@@ -83,11 +95,39 @@ def test_the_students_discriminator_never_beats_d_star(page: AppTest) -> None:
 
 def test_disjoint_supports_show_infinite_kl_as_a_symbol_with_a_note(page: AppTest) -> None:
     page.selectbox(key="theory_preset").set_value("disjoint").run()
+    open_tab(page, "s4")
     assert metric(page, "theory.kl_data_g") == "∞"
     assert any(EN["theory.kl_infinite"] == c.value for c in page.caption)
+    open_tab(page, "s3")
     page.slider(key="theory_point_x").set_value(0.0).run()           # between the supports D* is undefined
     assert any(i.value == EN["theory.pointwise_undefined"] for i in page.info)
-    assert len(page.get("plotly_chart")) == 6
+    assert "theory_fig_pointwise" not in chart_keys(page) and "theory_fig_disc" in chart_keys(page)
+
+
+def test_each_tab_draws_its_section_and_only_that(page: AppTest) -> None:
+    expected = {"s3": (["theory_fig_disc", "theory_fig_pointwise"], 3), "s4": ([], 7),
+                "s5": (["theory_fig_sweep"], 0), "s6": (["theory_fig_losses"], 0), "s7": ([], 0)}
+    for section, (charts, metrics) in expected.items():
+        open_tab(page, section)
+        assert_clean(page)
+        assert page.session_state["theory_section"] == section
+        assert chart_keys(page) == ["theory_fig_dstar", *charts, "theory_fig1_panels", "theory_fig1_frame"]
+        assert len(page.metric) == 3 + metrics                       # the identity row is always there
+        assert page.subheader[2].value == EN[f"theory.{section}.title"]
+    assert len(page.table) == 1                                       # section 7's reference values
+    assert page.table[0].value.iloc[0, 1] == "0.500000"              # D = 1/2 at p_g = p_data
+
+
+def test_the_value_function_sliders_keep_their_values_while_their_tab_is_closed(page: AppTest) -> None:
+    page.slider(key="theory_disc_a").set_value(3.0)
+    page.slider(key="theory_point_x").set_value(-1.5)
+    page.run()
+    before = metric(page, "theory.value_student")
+    open_tab(page, "s5")
+    open_tab(page, "s3")
+    assert page.slider(key="theory_disc_a").value == 3.0
+    assert page.slider(key="theory_point_x").value == -1.5
+    assert metric(page, "theory.value_student") == before
 
 
 def test_degenerate_settings_give_messages_not_errors(page: AppTest) -> None:
@@ -135,3 +175,14 @@ def test_language_toggle_translates_the_page() -> None:
     assert any(m.label == ZH["theory.jsd_nats"] for m in at.metric)
     at.slider(key="theory_g_mu").set_value(1.0).run()              # the choice survives reruns
     assert at.title[0].value == ZH["theory.title"]
+
+
+def test_switching_language_keeps_the_open_tab() -> None:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/1_Theory.py").run()
+    open_tab(at, "s5")
+    at.sidebar.segmented_control(key=LANG_WIDGET_KEY).set_value("zh").run()
+    assert not at.exception
+    assert at.session_state["theory_tab"] == ZH["theory.tab.s5"]
+    assert "theory_fig_sweep" in chart_keys(at)

@@ -6,8 +6,9 @@ figures: data dark, generator violet (the app's primary colour), discriminator o
 NaN values (D* where both densities vanish) are drawn as gaps, never joined.
 
 Figures are assembled as plain dicts and validated once by `go.Figure(data, layout)`, with
-no template: Streamlit's theme styles them, and building through `make_subplots`,
-`add_*` and a template costs 20-80 ms per figure against ~2 ms this way, on every rerun.
+the small template of `style` (the page draws them with `theme=None`): building through
+`make_subplots`, `add_*` and plotly's default template costs 20-80 ms per figure against
+~2 ms this way, on every rerun.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
+from gan_engine.plots.style import TEMPLATE
 from gan_engine.theory import GeneratorLossCurves
 from gan_engine.theory_figure1 import Figure1Run
 from gan_engine.theory_model import ShiftSweep
@@ -31,12 +33,18 @@ MUTED = "#8A8698"
 TEXT_KEYS = ("p_data", "p_g", "d_star", "d_student", "d", "x", "y", "density", "probability", "point",
              "integrand", "jsd", "w1", "log2", "shift", "nats", "distance", "losses", "gradients", "minimax",
              "nonsaturating", "d_fake", "flat", "mapping", "a", "b", "c", "d_panel")
-# Curves are thinned to at most this many points: the browser gains nothing from the full
-# grid, and each figure's JSON stays small so a rerun ships quickly.
-MAX_DRAWN_POINTS = 1200
+# Curves over x are cut to the plotted range and thinned to at most this many points: the
+# browser gains nothing from the full grid, and each redraw stays cheap (every point is
+# SVG path work on every slider move).
+MAX_DRAWN_POINTS = 800
 
 
-def _thin(x: np.ndarray, *ys: np.ndarray) -> tuple[np.ndarray, ...]:
+def _thin(x: np.ndarray, *ys: np.ndarray, within: tuple[float, float] | None = None) -> tuple[np.ndarray, ...]:
+    """x and ys cut to the interval `within` (plus one grid step each side), then every k-th point."""
+    if within is not None:
+        inside = np.flatnonzero((x >= within[0]) & (x <= within[1]))
+        start, stop = max(int(inside[0]) - 1, 0), min(int(inside[-1]) + 2, x.size)
+        x, ys = x[start:stop], tuple(y[start:stop] for y in ys)
     step = max(1, math.ceil(x.size / MAX_DRAWN_POINTS))
     return (x[::step],) + tuple(y[::step] for y in ys)
 
@@ -65,7 +73,10 @@ def _vline(x: float, color: str, dash: str, label: str, xref: str = "x", positio
 
 
 def _figure(data: list[dict], height: int = 340, **layout: object) -> go.Figure:
-    base = dict(height=height, margin=dict(l=10, r=10, t=50, b=10),
+    # Fixed margins wide enough for the tick labels and axis titles: plotly's automargin
+    # would redraw every chart a second time to measure them (~10 ms a chart a move).
+    right_axis = any(isinstance(axis, dict) and axis.get("side") == "right" for axis in layout.values())
+    base = dict(height=height, margin=dict(l=64, r=64 if right_axis else 16, t=50, b=48), template=TEMPLATE,
                 legend=dict(orientation="h", yanchor="bottom", y=1.06, x=0.0))
     base.update(layout)
     return go.Figure(data=data, layout=base)
@@ -77,12 +88,13 @@ def densities_figure(x: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, d_star:
 
     text keys: p_data, p_g, d_star, x, density, probability.
     """
-    xs, p, q, d = _thin(x, p_data, p_g, d_star)
+    shown = visible_range(x, p_data, p_g)
+    xs, p, q, d = _thin(x, p_data, p_g, d_star, within=shown)
     data = [_line(xs, p, text["p_data"], DATA, fill="tozeroy", fillcolor="rgba(30,27,46,0.08)"),
             _line(xs, q, text["p_g"], GENERATOR, fill="tozeroy", fillcolor="rgba(122,62,240,0.10)"),
             _line(xs, d, text["d_star"], DISCRIMINATOR, "dash", connectgaps=False, yaxis="y2")]
     return _figure(data, hovermode="x unified",
-                   xaxis=dict(title=dict(text=text["x"]), range=visible_range(x, p_data, p_g)),
+                   xaxis=dict(title=dict(text=text["x"]), range=shown),
                    yaxis=dict(title=dict(text=text["density"]), rangemode="tozero"),
                    yaxis2=dict(title=dict(text=text["probability"]), range=[-0.02, 1.02], overlaying="y",
                                side="right", showgrid=False, tickmode="array", tickvals=[0, 0.25, 0.5, 0.75, 1]))
@@ -94,12 +106,13 @@ def discriminators_figure(x: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, d_
 
     text keys: d_star, d_student, point, x, probability.
     """
-    xs, d, mine = _thin(x, d_star, d_student)
+    shown = visible_range(x, p_data, p_g)
+    xs, d, mine = _thin(x, d_star, d_student, within=shown)
     shape, note = _vline(point_x, MUTED, "dot", text["point"])
     data = [_line(xs, d, text["d_star"], DISCRIMINATOR, "dash", connectgaps=False),
             _line(xs, mine, text["d_student"], STUDENT)]
     return _figure(data, hovermode="x unified", shapes=[shape], annotations=[note],
-                   xaxis=dict(title=dict(text=text["x"]), range=visible_range(x, p_data, p_g)),
+                   xaxis=dict(title=dict(text=text["x"]), range=shown),
                    yaxis=dict(title=dict(text=text["probability"]), range=[-0.02, 1.02]))
 
 

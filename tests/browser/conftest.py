@@ -150,7 +150,16 @@ def assert_no_exception(page) -> None:
 
 
 def screenshot(page, name: str) -> Path:
+    """Save the whole page as `name`.png: Streamlit scrolls inside its main area, so the
+    viewport is stretched to the content's height for the shot (at most 8,000 px)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    viewport = page.viewport_size
+    height = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\")?.scrollHeight ?? 0")
+    if viewport and height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": min(height + 40, 8000)})
+        page.wait_for_timeout(500)     # charts resize to the new viewport
     page.screenshot(path=str(path), full_page=True)
+    if viewport:
+        page.set_viewport_size(viewport)
     return path

@@ -53,3 +53,40 @@ def test_slider_moves_jsd_and_plot(page, server) -> None:
     assert not page.errors, page.errors
     print(f"\nTheory slider -> updated JSD in the browser: median {statistics.median(latencies) * 1000:.0f} ms "
           f"(n={len(latencies)}, goal < 300 ms)")
+
+
+def open_tab(page, label: str) -> None:
+    page.locator("[data-testid='stTab']").filter(has_text=label).click()
+    page.locator("[data-testid='stTabs'] h3").filter(has_text=label.split(" · ")[0] + " · ").first.wait_for()
+    wait_for_app(page)
+
+
+def test_section_tabs_draw_lazily_and_keep_the_students_discriminator(page, server) -> None:
+    page.goto(f"{server.url}/Theory")
+    wait_for_app(page, timeout_ms=60000)
+    page.wait_for_selector(".st-key-theory_fig_disc path.js-line", timeout=30000)
+    assert page.locator(".st-key-theory_fig_sweep").count() == 0          # a closed tab is not drawn
+    slope = page.locator(".st-key-theory_disc_a input[type='range']")
+    slope.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")                                 # a: −1.0 → −0.5
+    page.wait_for_function("() => document.querySelector(\".st-key-theory_disc_a [data-testid='stSliderThumbValue']\")"
+                           "?.innerText === '-0.50'", timeout=10000)
+    wait_for_app(page)
+    mine = metric_value(page, "V(D, G), your D")
+
+    open_tab(page, "5 · Vanishing gradients")
+    page.wait_for_selector(".st-key-theory_fig_sweep path.js-line", timeout=30000)
+    assert page.locator(".st-key-theory_fig_disc").count() == 0
+    open_tab(page, "4 · Divergences")
+    assert metric_value(page, "difference").endswith(("e-16", "e-17", "e+00"))
+    open_tab(page, "6 · Generator losses")
+    page.wait_for_selector(".st-key-theory_fig_losses path.js-line", timeout=30000)
+    open_tab(page, "7 · Equilibrium")
+    assert "1/2" in page.locator("[data-testid='stTable']").inner_text()
+    screenshot(page, "theory-equilibrium")
+    open_tab(page, "3 · Value function")
+    page.wait_for_selector(".st-key-theory_fig_disc path.js-line", timeout=30000)
+    assert metric_value(page, "V(D, G), your D") == mine                  # the slider kept −0.5
+    assert_no_exception(page)
+    assert not page.errors, page.errors

@@ -49,6 +49,11 @@ EN = {
         "Where real data is more likely than generated data, the best discriminator answers “real” with "
         "probability above ½, where p_g dominates below ½. Where both densities vanish D* is undefined: the curve has a gap."
     ),
+    "theory.tab.s3": "3 · Value function",
+    "theory.tab.s4": "4 · Divergences",
+    "theory.tab.s5": "5 · Vanishing gradients",
+    "theory.tab.s6": "6 · Generator losses",
+    "theory.tab.s7": "7 · Equilibrium",
     "theory.s3.title": "3 · The value function V(D, G)",
     "theory.s3.explain": (
         "Shape your own discriminator D(x) = σ(ax + b) with a and b: its value never exceeds V(D*, G). "
@@ -177,6 +182,11 @@ ZH = {
         "在真实数据比生成数据更可能出现的地方，最优判别器以大于 ½ 的概率判为“真”；在 p_g 占优的地方则小于 ½。"
         "两个密度都为零的地方 D* 没有定义：曲线在那里断开。"
     ),
+    "theory.tab.s3": "3 · 价值函数",
+    "theory.tab.s4": "4 · 散度",
+    "theory.tab.s5": "5 · 梯度消失",
+    "theory.tab.s6": "6 · 生成器损失",
+    "theory.tab.s7": "7 · 均衡",
     "theory.s3.title": "3 · 价值函数 V(D, G)",
     "theory.s3.explain": (
         "用 a 和 b 塑造你自己的判别器 D(x) = σ(ax + b)：它的价值永远不会超过 V(D*, G)。"
