@@ -39,7 +39,7 @@ os.environ.setdefault("GAN_EXPLORER_THREADS", "1")
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), str(TESTS), os.environ.get("PYTHONPATH")]))
 
 import test_reliability as reliability  # noqa: E402
-from runhelpers import kill, tiny, worker_pids  # noqa: E402
+from runhelpers import kill, malformed_cli_argv, tiny, worker_pids  # noqa: E402
 
 from gan_engine.config import preset  # noqa: E402
 from gan_engine.data import images_to_hdf5, load_faces, load_mnist  # noqa: E402
@@ -82,12 +82,7 @@ def through_cli(tmp: Path) -> None:
     for index, case in enumerate(MANIFEST):
         runs, out = tmp / f"cli-runs-{index}", tmp / f"cli-out-{index}"
         out.mkdir()
-        path = str(CORPUS / case["path"])
-        argv = {"load_mnist": ["train", "--preset", "mnist-gan", "--data", path, "--runs", str(runs)],
-                "load_faces": ["train", "--preset", "faces", "--data", path, "--runs", str(runs)],
-                "images_to_hdf5": ["convert-faces", path, "--out", str(out / "faces.h5")],
-                "weights": ["sample", "--run", path, "--n", "4", "--out", str(out / "s.npy")]}[case["loader"]]
-        done = subprocess.run([sys.executable, "-m", "gan_engine", *argv], cwd=REPO, capture_output=True, text=True,
+        done = subprocess.run([sys.executable, "-m", "gan_engine", *malformed_cli_argv(case, runs, out)], cwd=REPO, capture_output=True, text=True,
                               timeout=120)
         problems["traceback"] += "Traceback" in done.stderr
         problems["not one line"] += done.stderr.count("\n") != 1

@@ -30,9 +30,11 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser.conftest import (CHROMIUM_ARGS, chromium_path, start_server, stop_server,  # noqa: E402
                                     wait_for_app)
+from tests.runhelpers import worker_pids  # noqa: E402
 
 BUDGET_MB = 2700
-SERVER_PID = 0   # set by main(); read by train_and_measure()
+SERVER_PID = 0       # set by main(); read by train_and_measure()
+RUNS = Path()        # the server's runs directory, likewise
 
 
 def rss_mb(pid: int) -> float:
@@ -41,19 +43,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def worker_pids() -> list[int]:
-    pids = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"gan_engine" in cmdline and b"worker" in cmdline:
-                pids.append(int(proc.name))
-    return pids
 
 
 def train_and_measure(page, url: str, query: str) -> tuple[float, float, float, float]:
@@ -66,7 +55,7 @@ def train_and_measure(page, url: str, query: str) -> tuple[float, float, float, 
     first_progress = time.perf_counter() - started
     worker_peak = server_peak = 0.0
     while page.locator("[data-testid='stProgress']").count():
-        worker_peak = max([worker_peak, *[rss_mb(pid) for pid in worker_pids()]])
+        worker_peak = max([worker_peak, *[rss_mb(pid) for pid in worker_pids(RUNS)]])
         server_peak = max(server_peak, rss_mb(SERVER_PID))
         page.wait_for_timeout(500)
     wait_for_app(page)
@@ -134,13 +123,14 @@ def theory_latency(page, url: str, moves: int = 9) -> tuple[float, float, float]
 
 
 def main(argv: list[str] | None = None) -> int:
-    global SERVER_PID
+    global SERVER_PID, RUNS
     theory_only = "--theory-only" in (sys.argv[1:] if argv is None else argv)
     work = Path(tempfile.mkdtemp(prefix="gan-hosted-"))
     shared_mnist = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
     if "GAN_EXPLORER_DATA" not in os.environ and shared_mnist.is_dir():
         os.environ["GAN_EXPLORER_DATA"] = str(shared_mnist)
-    server = start_server(work / "runs", work / "streamlit.log")
+    RUNS = work / "runs"
+    server = start_server(RUNS, work / "streamlit.log")
     SERVER_PID = server.process.pid
     try:
         at_start = rss_mb(SERVER_PID)

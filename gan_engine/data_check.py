@@ -32,11 +32,12 @@ _passed: OrderedDict[tuple, None] = OrderedDict()
 _passed_lock = threading.Lock()
 
 
-def check_data(config: RunConfig) -> None:
+def check_data(config: RunConfig, max_pixels: int | None = None) -> None:
     """Raise DataError when the data of `config` cannot be trained on; return when it can.
 
     `config.data_path` is taken as given (callers that accept paths from people resolve
-    them first with `data_paths.resolve_data_path`).
+    them first with `data_paths.resolve_data_path`). `max_pixels` caps what a faces file may
+    declare (uploads pass theirs; see `data_faces.check_faces`).
     """
     if config.is_toy:
         return
@@ -45,13 +46,13 @@ def check_data(config: RunConfig) -> None:
         raise DataError("The faces target needs a data file: set data_path to an HDF5 file in the notebook's "
                         "format (group 'img_align_celeba'), or convert a folder of images with the "
                         "convert-faces command.")
-    fingerprint = (config.target, str(path), _identity(path))
+    fingerprint = (config.target, str(path), _identity(path), max_pixels)
     with _passed_lock:
         if fingerprint in _passed:
             _passed.move_to_end(fingerprint)
             return
     if config.target == "faces":
-        check_faces(path)
+        check_faces(path, max_pixels=max_pixels)
     elif path is not None or mnist_found():
         load_mnist(path, download=False)
     with _passed_lock:

@@ -30,7 +30,6 @@ from pathlib import Path
 
 from gan_engine.config import RunConfig
 from gan_engine.data_check import check_data
-from gan_engine.data_faces import check_faces
 from gan_engine.data_mnist_formats import IMAGE_MAGIC, LABEL_MAGIC
 from gan_engine.data_paths import data_root
 from gan_engine.errors import DataError
@@ -99,9 +98,7 @@ def store_upload(kind: str, files: list[tuple[str, bytes]]) -> StoredUpload:
         for role, target in targets.items():
             if _write_once(folder / target, roles[role][1]):
                 created.append(folder / target)
-        if kind == "faces":
-            check_faces(main, max_pixels=MAX_UPLOAD_PIXELS)
-        check_data(RunConfig(target=kind, data_path=str(main)))
+        check_data(RunConfig(target=kind, data_path=str(main)), max_pixels=MAX_UPLOAD_PIXELS)
     except DataError as error:
         for path in created:
             path.unlink(missing_ok=True)

@@ -73,6 +73,7 @@ class RunSummary:
     snapshot_iterations: tuple[int, ...] = ()
     pid: int | None = None
     host: str = ""
+    first_logged: tuple[int, float] | None = None   # (iteration, seconds) of the first log step
 
 
 @dataclass
@@ -124,6 +125,8 @@ class RunRecord:
             "total": self.total, "seconds": self.seconds, "latest": self.latest,
             "metrics": self.metrics, "message": self.message,
             "snapshot_iterations": [iteration for iteration, _ in self.snapshots],
+            "first_logged": ([int(self.log_rows[0]["iteration"]), self.log_rows[0].get("seconds", 0.0)]
+                             if self.log_rows else None),
             "pid": os.getpid(), "host": socket.gethostname(),
         })
 
@@ -239,6 +242,8 @@ class RunFile:
                 seconds=float(values["seconds"]),
                 snapshot_iterations=tuple(int(i) for i in values["snapshot_iterations"]),
                 pid=values.get("pid"), host=str(values.get("host", "")),
+                first_logged=(None if not values.get("first_logged")
+                              else (int(values["first_logged"][0]), float(values["first_logged"][1]))),
             )
         except (TypeError, ValueError, KeyError, GanExplorerError) as error:
             raise RunError(f"{self.path.name} has a damaged summary ({error!r}).") from None

@@ -117,8 +117,8 @@ def live_run(key: str, run_config) -> None:
                                               total=progress.total, eta=view.format_seconds(progress.eta_seconds),
                                               device=progress.device))
     st.button(t("training.cancel"), key="train_cancel", on_click=view.runner().cancel, args=(key,))
-    snapshot_version = (progress.snapshot_count, progress.iteration // run_config.snapshot_every)
-    view.render_charts(key, run_config, progress.iteration, snapshot_version)
+    # The snapshot figures are rebuilt when a new snapshot has been written, not on every poll.
+    view.render_charts(key, run_config, progress.iteration, (progress.snapshot_count, progress.snapshot_iteration))
 
 
 def finished_run(summary) -> None:

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from runhelpers import kill_workers
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_MNIST = REPO_ROOT.parent / "shared" / "data" / "mnist"
@@ -34,3 +35,12 @@ def session_runs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         os.environ.pop("GAN_EXPLORER_RUNS", None)
     else:
         os.environ["GAN_EXPLORER_RUNS"] = previous
+
+
+@pytest.fixture
+def runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty runs directory whose workers use one thread and are killed at the end."""
+    monkeypatch.setenv("GAN_EXPLORER_THREADS", "1")
+    runs = tmp_path / "runs"
+    yield runs
+    kill_workers(runs)

@@ -12,11 +12,23 @@ from gan_engine.config import RunConfig, preset
 
 # Well under a second of training: 20 generator steps, snapshots at 0 and 20.
 TINY = {"iterations": 20, "batch_size": 32, "snapshot_every": 20, "log_every": 5}
+TINY_CLI = ["--iterations", "20", "--batch-size", "32"]
+MALFORMED = Path(__file__).resolve().parent / "malformed"      # the corpus of bad inputs
 
 
 def tiny(seed: int = 0, **overrides: object) -> RunConfig:
     """A gauss1d run small enough for tests; `seed` makes a distinct configuration."""
     return preset("gauss1d", **{**TINY, "seed": seed, **overrides})
+
+
+def malformed_cli_argv(case: dict[str, str], runs: Path, out: Path) -> list[str]:
+    """The `python -m gan_engine` arguments that feed corpus file `case` through its loader's door."""
+    path = str(MALFORMED / case["path"])
+    return {"load_mnist": ["train", "--preset", "mnist-gan", *TINY_CLI, "--data", path, "--runs", str(runs)],
+            "load_faces": ["train", "--preset", "faces", *TINY_CLI, "--data", path, "--runs", str(runs)],
+            "images_to_hdf5": ["convert-faces", path, "--out", str(out / "faces.h5")],
+            "weights": ["sample", "--run", path, "--n", "4", "--out", str(out / "samples.npy"), "--runs", str(runs)],
+            }[case["loader"]]
 
 
 def worker_pids(runs: Path, key: str | None = None) -> list[int]:

@@ -33,13 +33,12 @@ from gan_engine.errors import DataError, RunError
 from gan_engine.limits import Limits
 from gan_engine.runner import Runner
 from gan_engine.store import RunStore, open_run
-from runhelpers import kill_workers
+from runhelpers import kill_workers, malformed_cli_argv
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "malformed"
 MANIFEST: list[dict[str, str]] = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
 IDS = [case["id"] for case in MANIFEST]
-TINY = ["--iterations", "20", "--batch-size", "32"]
 # The page takes uploads, not folders or weights: these cases meet the upload's own rules first.
 PAGE_EXPECT = {"idx-huge-count-gzip": "declares 4,000,000,000 items", "idx-missing-labels": "needs its labels file",
                "weights-pickle": "neither an MNIST IDX file"}
@@ -80,21 +79,12 @@ def digits(count: int = 120) -> tuple[bytes, bytes]:
 
 # ---- the command line -----------------------------------------------------------------------
 
-def cli_argv(case: dict[str, str], runs: Path, out: Path) -> list[str]:
-    path = str(CORPUS / case["path"])
-    return {"load_mnist": ["train", "--preset", "mnist-gan", *TINY, "--data", path, "--runs", str(runs)],
-            "load_faces": ["train", "--preset", "faces", *TINY, "--data", path, "--runs", str(runs)],
-            "images_to_hdf5": ["convert-faces", path, "--out", str(out / "faces.h5")],
-            "weights": ["sample", "--run", path, "--n", "4", "--out", str(out / "samples.npy"), "--runs", str(runs)],
-            }[case["loader"]]
-
-
 @pytest.mark.parametrize("case", MANIFEST, ids=IDS)
 def test_the_command_line_refuses_each_input_in_one_line(case: dict[str, str], tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     runs, out = tmp_path / "runs", tmp_path / "out"
     out.mkdir()
-    assert main(cli_argv(case, runs, out)) == 2
+    assert main(malformed_cli_argv(case, runs, out)) == 2
     captured = capsys.readouterr()
     expect = "pickle" if case["loader"] == "weights" else case["expect"]
     assert captured.err.startswith("error: ") and captured.err.count("\n") == 1, captured.err
@@ -109,7 +99,7 @@ def test_a_real_process_says_one_line_too(case_id: str, tmp_path: Path) -> None:
     (case,) = [c for c in MANIFEST if c["id"] == case_id]
     runs, out = tmp_path / "runs", tmp_path / "out"
     out.mkdir()
-    done = subprocess.run([sys.executable, "-m", "gan_engine", *cli_argv(case, runs, out)], cwd=REPO,
+    done = subprocess.run([sys.executable, "-m", "gan_engine", *malformed_cli_argv(case, runs, out)], cwd=REPO,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr

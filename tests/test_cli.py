@@ -40,13 +40,6 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     kill_workers(runs)
 
 
-@pytest.fixture
-def runs(tmp_path: Path) -> Path:
-    runs = tmp_path / "runs"
-    yield runs
-    kill_workers(runs)
-
-
 def test_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (["--help"], *([name, "--help"] for name in COMMANDS)):
         with pytest.raises(SystemExit) as exit_info:

@@ -34,14 +34,6 @@ KILL_CHAINS, KILLS_PER_CHAIN = 2, 10         # 20 killed workers in all
 WRITER_KILLS = 12
 
 
-@pytest.fixture
-def runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("GAN_EXPLORER_THREADS", "1")
-    runs = tmp_path / "runs"
-    yield runs
-    kill_workers(runs)
-
-
 def local_runner(runs: Path, max_workers: int = 1) -> Runner:
     return Runner(RunStore(runs), max_workers=max_workers, limits=Limits.from_env(local=True))
 

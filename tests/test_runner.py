@@ -14,18 +14,10 @@ import pytest
 from gan_engine.config import preset
 from gan_engine.errors import ConfigError, DataError, QueueFullError, RunError
 from gan_engine.limits import Limits
-from gan_engine.runner import Runner
+from gan_engine.runfile import RunFile, RunRecord, write_run_file
+from gan_engine.runner import Runner, remaining_seconds
 from gan_engine.store import RunStore
-from runhelpers import eventually, kill_workers, tiny, worker_pids, worker_starts, write_finished
-
-
-@pytest.fixture
-def runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty runs directory whose workers use one thread and are killed at the end."""
-    monkeypatch.setenv("GAN_EXPLORER_THREADS", "1")
-    runs = tmp_path / "runs"
-    yield runs
-    kill_workers(runs)
+from runhelpers import eventually, tiny, worker_pids, worker_starts, write_finished
 
 
 def make_runner(runs: Path, max_workers: int = 1, max_queue: int = 10) -> Runner:
@@ -171,3 +163,18 @@ def test_unknown_runs(runs: Path) -> None:
     assert runner.cancel("0123456789abcdef") is False
     with pytest.raises(RunError, match="not a run key"):
         runner.cancel("../x")
+
+
+def test_the_time_left_leaves_out_the_workers_start(tmp_path: Path) -> None:
+    """A run that spent 5 s starting, then trains at 10 ms an iteration, is estimated from its pace."""
+    config = tiny(seed=7, iterations=1000, log_every=10)
+    record = RunRecord(key=config.key(), config=config, status="running", total=1000)
+    path = tmp_path / f"{config.key()}.h5"
+    record.add_log(10, 1000, {"loss_d": 1.0, "loss_g": 1.0, "seconds": 5.0 + 10 * 0.01})
+    write_run_file(path, record)
+    assert remaining_seconds(RunFile(path).summary()) is None          # one log step: no pace yet
+    record.add_log(100, 1000, {"loss_d": 1.0, "loss_g": 1.0, "seconds": 5.0 + 100 * 0.01})
+    write_run_file(path, record)
+    summary = RunFile(path).summary()
+    assert summary.first_logged == (10, pytest.approx(5.1))
+    assert remaining_seconds(summary) == pytest.approx(900 * 0.01)   # 9 s, not 900 × 6 s / 100 = 54 s

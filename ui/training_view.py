@@ -315,7 +315,7 @@ def snapshot_figures(root: str, key: str, version: Hashable, index: int | None, 
 
     Figures: the 1-D Figure 1 and JSD, the 2-D samples/heatmap/arrows and modes, or the
     image grid. `version`: a finished run's finish time; for a live run (snapshot count,
-    iteration // snapshot_every), which changes with each snapshot due or written (the
+    latest snapshot's iteration), which changes exactly when a snapshot is written (the
     count alone can repeat once a long run starts thinning its snapshots), so a live
     run's snapshot figures are built once per snapshot, not once per poll.
     """
