@@ -20,7 +20,7 @@ from gan_engine import theory, theory_figure1, theory_model
 from gan_engine.errors import GanExplorerError
 from gan_engine.plots import theory as plots
 from ui.frame import setup_page
-from ui.i18n import t
+from ui.i18n import labelled, t
 
 ROLES = ("data", "g")
 Spec = tuple[tuple[str, object], ...]   # a distribution's family and parameters, hashable for the cache
@@ -74,7 +74,7 @@ def distribution_controls(role: str) -> Spec:
     """Family picker and sliders for p_data or p_g; returns the parameter set as a hashable tuple."""
     # Labels are looked up here, not inside format_func, which may run outside the script run.
     family_names = {name: t(f"theory.family.{name}") for name in theory_model.FAMILIES}
-    family = st.selectbox(t("theory.family"), list(family_names), key=f"theory_{role}_family",
+    family = st.selectbox(t("theory.family"), list(family_names), key=labelled(f"theory_{role}_family"),
                           format_func=family_names.get)
     st.latex(("p_{data}" if role == "data" else "p_g") + "(x) = " + FAMILY_LATEX[family])
     params = theory_model.FAMILIES[family]
@@ -156,7 +156,7 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
     # ---- (1) the two distributions ----------------------------------------------------------------
     explain("s1")
     preset_names = {name: t(f"theory.preset.{name}") for name in theory_model.PRESETS}
-    st.selectbox(t("theory.preset"), list(preset_names), key="theory_preset", on_change=apply_preset,
+    st.selectbox(t("theory.preset"), list(preset_names), key=labelled("theory_preset"), on_change=apply_preset,
                  format_func=preset_names.get)
     specs = {}
     for role, column in zip(ROLES, st.columns(2, gap="large")):
@@ -202,7 +202,7 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
     if st.session_state.get("theory_tab") not in tab_labels.values():
         # First visit, or the language changed: open the section that was open (by name).
         st.session_state["theory_tab"] = tab_labels[st.session_state.get("theory_section", "s3")]
-    tabs = st.tabs(list(tab_labels.values()), key="theory_tab", on_change="rerun")
+    tabs = st.tabs(list(tab_labels.values()), key=labelled("theory_tab"), on_change="rerun")
     for (name, draw), tab in zip(sections.items(), tabs):
         if tab.open:
             st.session_state["theory_section"] = name
@@ -291,7 +291,7 @@ def figure1_section(label_items: tuple[tuple[str, str], ...]) -> None:
     frame_names = {i: (f"({f.panel})" if f.panel else t("theory.fig1.round", rounds=f.rounds))
                    for i, f in enumerate(fig1.frames)}
     stage = st.select_slider(t("theory.fig1.stage"), options=list(frame_names), format_func=frame_names.get,
-                             key="theory_fig1_stage")
+                             key=labelled("theory_fig1_stage"))
     frame = fig1.frames[stage]
     st.caption(t("theory.fig1.state", mu=f"{frame.mu:.3f}", sigma=f"{frame.sigma:.3f}",
                  d_min=f"{np.min(frame.d):.3f}", d_max=f"{np.max(frame.d):.3f}"))

@@ -12,7 +12,7 @@ from gan_engine.errors import GanExplorerError
 from ui import data_upload
 from ui import training_view as view
 from ui.frame import setup_page
-from ui.i18n import t
+from ui.i18n import labelled, t
 
 FINISHED = ("done", "diverged", "cancelled")
 
@@ -41,9 +41,9 @@ with st.sidebar:
     bound = {"bind": "query-params"}
     st.slider(t("training.k"), *view.K_RANGE, value=base.k, key="train_k", help=t("training.k_help"), **bound)
     st.select_slider(t("training.lr_d"), view.LR_OPTIONS, value=base.lr_d, format_func=view.format_lr,
-                     key="train_lr_d", **bound)
+                     key=labelled("train_lr_d"), **bound)
     st.select_slider(t("training.lr_g"), view.LR_OPTIONS, value=base.lr_g, format_func=view.format_lr,
-                     key="train_lr_g", **bound)
+                     key=labelled("train_lr_g"), **bound)
     st.select_slider(t("training.batch"), view.BATCH_OPTIONS, value=base.batch_size, key="train_batch", **bound)
     st.number_input(t("training.iterations"), *view.ITERATION_RANGE, value=base.iterations, step=10,
                     key="train_iterations", help=t("training.iterations_help"), **bound)
@@ -64,7 +64,7 @@ except GanExplorerError as exc:
 
 section = st.segmented_control(t("training.section"), ("train", "compare", "sweep", "library"),
                                format_func=lambda name: t(f"training.section.{name}"), default="train",
-                               required=True, key="train_view", label_visibility="collapsed")
+                               required=True, key=labelled("train_view"), label_visibility="collapsed")
 
 
 def launch() -> None:
@@ -171,9 +171,9 @@ elif section == "compare":
         st.info(t("training.compare_need_two"))
     else:
         chosen = st.multiselect(t("training.compare_runs"), list(labels), format_func=labels.get,
-                                key="train_compare_runs")
+                                key=labelled("train_compare_runs"))
         columns = ("loss_d", "loss_g", "d_real", "d_fake", "jsd", "modes_captured", "hq_fraction")
-        column = st.selectbox(t("training.compare_metric"), columns, key="train_compare_metric",
+        column = st.selectbox(t("training.compare_metric"), columns, key=labelled("train_compare_metric"),
                               format_func=lambda name: t(f"training.plot.{name}"))
         if len(chosen) < 2:
             st.info(t("training.compare_pick"))
@@ -192,8 +192,8 @@ elif section == "sweep" and config is not None:
     left, middle, right = st.columns(3)
     ks = left.multiselect(t("training.sweep_k"), view.SWEEP_K_OPTIONS, default=[1, 2, 5], key="train_sweep_k")
     lrs = middle.multiselect(t("training.sweep_lr"), view.LR_OPTIONS, default=[1e-4, 1e-3, 1e-2],
-                             format_func=view.format_lr, key="train_sweep_lr")
-    metric = right.selectbox(t("training.sweep_metric"), view.metric_names(config), key="train_sweep_metric",
+                             format_func=view.format_lr, key=labelled("train_sweep_lr"))
+    metric = right.selectbox(t("training.sweep_metric"), view.metric_names(config), key=labelled("train_sweep_metric"),
                              format_func=lambda name: t(f"training.plot.{name}"))
 
     training = bool(ks and lrs) and view.sweep_grid(config, sorted(ks), sorted(lrs), metric).active
@@ -220,7 +220,7 @@ elif section == "sweep" and config is not None:
             st.warning(error)
         if trained:
             cell = st.selectbox(t("training.sweep_open"), list(trained), format_func=trained.get,
-                                key="train_sweep_cell")
+                                key=labelled("train_sweep_cell"))
             if st.button(t("training.open"), key="train_sweep_open"):
                 open_from_fragment(cell)
 
@@ -238,7 +238,7 @@ elif section == "library":
     else:
         st.dataframe(runs, hide_index=True, width="stretch")
         labels = {row["key"]: view.run_label(row) for _, row in runs.iterrows()}
-        key = st.selectbox(t("training.library_run"), list(labels), format_func=labels.get, key="train_library_run")
+        key = st.selectbox(t("training.library_run"), list(labels), format_func=labels.get, key=labelled("train_library_run"))
         left, middle, right = st.columns(3)
         left.button(t("training.open"), key="train_library_open", on_click=open_chosen, args=("train_library_run",))
         if middle.button(t("training.delete"), key="train_library_delete"):

@@ -13,7 +13,7 @@ from gan_engine.plots import gallery as plots
 from gan_engine.sampling import MAX_SEED, clamp_seed
 from ui import gallery_view as view
 from ui.frame import setup_page
-from ui.i18n import t
+from ui.i18n import labelled, t
 
 DIGITS = list(range(10))
 LIVE_PER_CLASS = 200   # samples per digit when a generator carries no recorded scores
@@ -48,7 +48,7 @@ def show_samples(args: tuple, model: view.LoadedGenerator, seed: int) -> None:
     cols = st.columns(2)
     digit = None
     if model.conditional:
-        picked = cols[0].selectbox(t("gallery.digit"), ["all", *DIGITS], key="gallery_digit",
+        picked = cols[0].selectbox(t("gallery.digit"), ["all", *DIGITS], key=labelled("gallery_digit"),
                                    format_func=lambda d: t("gallery.all_digits") if d == "all" else str(d))
         digit = None if picked == "all" else picked
     size = cols[1].slider(t("gallery.grid_size"), 2, 10, 10, key="gallery_size", help=t("gallery.grid_size_help"))
@@ -177,7 +177,7 @@ if not sources:
 by_spec = {source.spec: source for source in sources}
 top = st.columns([2, 1])
 spec = top[0].selectbox(t("gallery.generator"), list(by_spec), format_func=lambda s: describe(by_spec[s]),
-                        key="gallery_generator", help=t("gallery.generator_help"))
+                        key=labelled("gallery_generator"), help=t("gallery.generator_help"))
 seed = seed_input(t("gallery.seed"), "gallery_seed", 0, top[1])
 source = by_spec[spec]
 args = (spec, source.stamp, source)
@@ -197,7 +197,7 @@ if recorded is not None and recorded[0].conditional:
 
 names = [name for name in VIEWS if model.conditional or name not in CONDITIONAL_ONLY]
 choice = st.segmented_control(t("gallery.view"), names, format_func=lambda name: t(f"gallery.view.{name}"),
-                              default="sample", required=True, key="gallery_view", label_visibility="collapsed")
+                              default="sample", required=True, key=labelled("gallery_view"), label_visibility="collapsed")
 try:
     VIEWS[choice](args, model, seed)
 except GanExplorerError as exc:

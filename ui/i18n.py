@@ -19,6 +19,7 @@ LANG_STATE_KEY = "_lang"
 LANG_WIDGET_KEY = "common_lang"
 LANG_QUERY_PARAM = "lang"
 _TABLE_MODULES = ("common", "theory", "training", "gallery")
+_LABELLED_KEYS: set[str] = set()     # see labelled()
 
 
 def _load_tables() -> dict[str, dict[str, str]]:
@@ -61,6 +62,33 @@ def _language_changed() -> None:
         st.query_params.pop(LANG_QUERY_PARAM, None)
     else:
         st.query_params[LANG_QUERY_PARAM] = code
+    _restate_labelled_widgets()
+
+
+def labelled(key: str) -> str:
+    """Register and return `key`, the key of a widget whose options are shown by label.
+
+    Every widget with a `format_func` (or tab labels) takes its key through this, so that a
+    language switch can re-send its value (`_restate_labelled_widgets`).
+    """
+    _LABELLED_KEYS.add(key)
+    return key
+
+
+def _restate_labelled_widgets() -> None:
+    """Write each labelled widget's value back through Session State (on a language switch).
+
+    A selectbox, segmented control, select slider or tab bar tells the server which option is
+    chosen by its *label*. After a switch the browser would go on sending the old language's
+    label, which matches no option of the new run: the widget would fall back to a raw
+    string and an on_change callback would receive it (a Theory preset chosen before
+    switching to Chinese broke the page at the next click). A value written here is sent to
+    the browser again, labelled in the new language. Runs as a callback, so each value is
+    read with the labels of the run the browser last saw.
+    """
+    for key in sorted(_LABELLED_KEYS):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def language_selector() -> None:

@@ -77,3 +77,42 @@ def test_a_deep_link_is_the_first_request_of_a_fresh_server(page, tmp_path) -> N
         assert_no_exception(page)
     finally:
         stop_server(fresh)
+
+
+def switch_language(page, name: str) -> None:
+    page.locator("[data-testid='stSidebar']").get_by_text(name, exact=True).click()
+    wait_for_app(page)
+
+
+def test_choices_shown_by_label_survive_a_language_switch(page, server) -> None:
+    """Selectboxes, segmented controls and tabs report their choice by label; after a switch
+    the choice must stay, be shown in the new language, and the next click must not break."""
+    page.goto(f"{server.url}/Theory")
+    wait_for_app(page, timeout_ms=60000)
+    page.locator(".st-key-theory_preset").click()
+    page.get_by_role("option").filter(has_text="disjoint").click()
+    wait_for_app(page)
+    switch_language(page, "中文")
+    page.locator("[data-testid='stTab']").filter(has_text="5 ·").click()      # the next click
+    page.locator(".st-key-theory_fig_sweep path.js-line").first.wait_for(timeout=30000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert "0.69314718" in page.locator("[data-testid='stMetric']").first.inner_text()   # still disjoint
+    shown = page.locator(".st-key-theory_preset input[role='combobox']").input_value()
+    assert shown.startswith("支撑集不相交")                                              # ... labelled in Chinese
+
+    page.goto(f"{server.url}/Gallery")
+    wait_for_app(page, timeout_ms=60000)
+    switch_language(page, "English")
+    for option in ("3", "All ten"):
+        page.locator(".st-key-gallery_digit").click()
+        page.get_by_role("option", name=option, exact=True).click()
+        wait_for_app(page)
+    switch_language(page, "中文")
+    page.locator(".st-key-gallery_size input[type='range']").focus()
+    page.keyboard.press("ArrowLeft")                                            # the next interaction
+    wait_for_app(page)
+    page.locator("[data-testid='stImage'] img").first.wait_for(timeout=30000)
+    assert page.locator(".st-key-gallery_digit input[role='combobox']").input_value() == "全部十个"
+    assert_no_exception(page)
+    assert not page.errors, page.errors
