@@ -7,9 +7,9 @@ Starts `streamlit run streamlit_app.py` as the README says (empty runs directory
 with headless Chromium, and prints:
 - the server's resident memory at start, after visiting every page, and while a run trains,
   and the training worker's own resident memory (a 1-D run, then an MNIST run);
-- the median time from a Theory slider change to the updated JSD value and to the redrawn
-  D* plot (the issue's measure) in the browser, from Train
-  to the first progress, and to show a cached run;
+- the median time from a Theory slider change to the updated JSD value, to the redrawn D*
+  plot on screen (the issue's measure) and to the last chart redrawn, timed inside the page
+  (see WATCH_NEXT_MOVE); from Train to the first progress; and to show a cached run;
 side by side with the budget (2.7 GB for everything; 300 ms, 4 s and 1 s). Here Chromium
 and the server share the machine's cores, which a visitor's own browser does not: the
 browser-side figures are pessimistic for a hosted demo.
