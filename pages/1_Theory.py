@@ -24,8 +24,13 @@ from ui.i18n import labelled, t
 
 ROLES = ("data", "g")
 Spec = tuple[tuple[str, object], ...]   # a distribution's family and parameters, hashable for the cache
-# The sliders inside the section-3 tab and their starting values.
-TAB_WIDGET_DEFAULTS = {"theory_disc_a": -1.0, "theory_disc_b": 1.0, "theory_point_x": 0.5}
+# Widgets a run may leave undrawn, with their starting values: every family's parameters
+# (only the chosen family's are drawn) and the sliders inside the section-3 tab.
+HIDDEN_WIDGET_DEFAULTS = {
+    **{f"theory_{role}_{param}": value for role in ROLES
+       for param, value in theory_model.preset_spec(theory_model.DEFAULT_PRESET, role).items() if param != "family"},
+    "theory_disc_a": -1.0, "theory_disc_b": 1.0, "theory_point_x": 0.5,
+}
 SUBSCRIPTS = {"1": "₁", "2": "₂", "3": "₃"}
 FAMILY_LATEX = {
     "normal": r"\frac{1}{\sigma\sqrt{2\pi}}\,e^{-(x-\mu)^2/2\sigma^2}",
@@ -55,18 +60,20 @@ def init_state() -> None:
     if "theory_preset" not in st.session_state:
         st.session_state["theory_preset"] = theory_model.DEFAULT_PRESET
     for role in ROLES:
-        for param, value in theory_model.preset_spec(theory_model.DEFAULT_PRESET, role).items():
-            st.session_state.setdefault(f"theory_{role}_{param}", value)
-    keep_tab_widgets()
+        st.session_state.setdefault(f"theory_{role}_family",
+                                    theory_model.preset_spec(theory_model.DEFAULT_PRESET, role)["family"])
+    keep_hidden_widgets()
 
 
-def keep_tab_widgets() -> None:
-    """Keep the section-3 sliders' values while their tab is closed.
+def keep_hidden_widgets() -> None:
+    """Keep the values of widgets this run may not draw: the other families' parameters
+    and the sliders of a closed tab.
 
-    Streamlit forgets a widget's value after a run that did not draw it; writing the value
-    back through Session State makes it the app's own, so it survives.
+    Streamlit forgets a widget's value after a run that did not draw it (so normal → uniform
+    → normal brought μ and σ back at their sliders' minimum); writing each value back through
+    Session State makes it the app's own, so it survives.
     """
-    for key, value in TAB_WIDGET_DEFAULTS.items():
+    for key, value in HIDDEN_WIDGET_DEFAULTS.items():
         st.session_state[key] = st.session_state.get(key, value)
 
 
@@ -152,7 +159,7 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
     Sections 3-7 sit in tabs that run lazily: only the open one is computed and sent.
     """
     labels = dict(label_items)
-    keep_tab_widgets()
+    keep_hidden_widgets()
     # ---- (1) the two distributions ----------------------------------------------------------------
     explain("s1")
     preset_names = {name: t(f"theory.preset.{name}") for name in theory_model.PRESETS}

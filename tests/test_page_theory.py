@@ -186,3 +186,27 @@ def test_switching_language_keeps_the_open_tab() -> None:
     assert not at.exception
     assert at.session_state["theory_tab"] == ZH["theory.tab.s5"]
     assert "theory_fig_sweep" in chart_keys(at)
+
+
+def test_a_family_switched_away_and_back_keeps_its_parameters(page: AppTest) -> None:
+    page.slider(key="theory_data_mu").set_value(1.5)
+    page.slider(key="theory_data_sigma").set_value(0.7)
+    page.run()
+    page.selectbox(key="theory_data_family").set_value("uniform").run()
+    page.selectbox(key="theory_data_family").set_value("normal").run()
+    assert_clean(page)
+    assert page.slider(key="theory_data_mu").value == 1.5
+    assert page.slider(key="theory_data_sigma").value == 0.7
+
+
+def test_mixture_components_hidden_and_shown_again_keep_their_values(page: AppTest) -> None:
+    page.selectbox(key="theory_g_family").set_value("mixture").run()
+    page.radio(key="theory_g_components").set_value(3).run()
+    page.slider(key="theory_g_mu3").set_value(4.0)
+    page.slider(key="theory_g_w3").set_value(0.8)
+    page.run()
+    page.radio(key="theory_g_components").set_value(2).run()
+    assert not [s for s in page.slider if s.key == "theory_g_mu3"]
+    page.radio(key="theory_g_components").set_value(3).run()
+    assert_clean(page)
+    assert page.slider(key="theory_g_mu3").value == 4.0 and page.slider(key="theory_g_w3").value == 0.8
