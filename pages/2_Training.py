@@ -55,6 +55,7 @@ with st.sidebar:
                  key="train_optimizer", **bound)
     st.select_slider(t("training.latent"), view.LATENT_OPTIONS, value=base.latent_dim, key="train_latent", **bound)
     st.number_input(t("training.seed"), *view.SEED_RANGE, value=base.seed, key="train_seed", **bound)
+view.finish_url_correction()
 
 config, config_error = None, ""
 try:

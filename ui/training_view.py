@@ -185,6 +185,12 @@ def check_url_value(field: Field, raw: str) -> tuple[Any, str | None]:
     return rounded, None if math.isclose(rounded, number, abs_tol=1e-9) else "rounded"
 
 
+URL_FIX_PENDING = "train_url_corrected"   # {widget key: corrected value}, for the run after the first
+URL_FIX_NOTES = "train_url_notes"         # that first run's messages, shown again by the second
+URL_FIX_ARMED = "train_url_fix_armed"     # the rerun timer has ticked once (the first tick is the page's own run)
+URL_FIX_RERUN = "train_url_fix_rerun"     # the run after the first is that timer's, not the visitor's
+
+
 def apply_url_parameters() -> list[str]:
     """On a session's first visit, turn the URL's parameters into widget values, and explain.
 
@@ -195,9 +201,18 @@ def apply_url_parameters() -> list[str]:
     renders as Markdown or HTML.
     """
     if st.session_state.get("train_url_checked"):
-        return []
+        # The run after the first (see finish_url_correction): the corrected values are
+        # written again now that their widgets exist, so the widgets' URL binding puts them
+        # in the address; on the first run Streamlit only drops the unusable parameters.
+        for key, value in st.session_state.pop(URL_FIX_PENDING, {}).items():
+            if st.session_state.get(key) == value:        # unless the visitor has changed it since
+                st.session_state[key] = value
+        st.session_state.pop(URL_FIX_ARMED, None)
+        notes = st.session_state.pop(URL_FIX_NOTES, [])
+        return notes if st.session_state.pop(URL_FIX_RERUN, False) else []
     st.session_state["train_url_checked"] = True
     notes: list[str] = []
+    corrected: dict[str, Any] = {}
     params = st.query_params
     raw_preset = params.get(PRESET_KEY)
     if raw_preset is not None and raw_preset not in preset_names():
@@ -209,10 +224,32 @@ def apply_url_parameters() -> list[str]:
         value, outcome = check_url_value(field, raw)
         if value is not None:
             st.session_state[field.key] = value
+            if outcome is not None:
+                corrected[field.key] = value
         if outcome is not None:
             notes.append(t(f"training.url.{outcome}", name=field.name, value=_shown(raw),
                            used=_shown(str(value))))
+    if corrected:
+        st.session_state[URL_FIX_PENDING], st.session_state[URL_FIX_NOTES] = corrected, notes
     return notes
+
+
+def finish_url_correction() -> None:
+    """Call once the settings widgets exist: rerun at once when a link's values were
+    corrected, so the address shows what the widgets use (a link shared from it then
+    opens the same settings)."""
+    if URL_FIX_PENDING in st.session_state:
+        _rerun_soon()
+
+
+@st.fragment(run_every=0.1)
+def _rerun_soon() -> None:
+    """Rerun the whole page once this run has finished (st.rerun() inside the first run
+    comes before Streamlit has recorded the widgets, and the URL would stay unsynced)."""
+    if URL_FIX_PENDING in st.session_state and st.session_state.get(URL_FIX_ARMED):
+        st.session_state[URL_FIX_RERUN] = True      # this rerun shows the first run's messages again
+        st.rerun(scope="app")
+    st.session_state[URL_FIX_ARMED] = True
 
 
 def _shown(raw: str) -> str:

@@ -27,6 +27,25 @@ def test_shared_link_sets_k_and_learning_rate(page, server) -> None:
     assert not page.errors, page.errors
 
 
+def test_a_corrected_link_puts_the_values_used_in_the_address(page, server) -> None:
+    """Values a link gets wrong are clamped with a message; the address then shows the
+    values used, so sharing it opens the same settings."""
+    page.goto(f"{server.url}/Training?train_preset=gauss1d&train_k=3&train_batch=7&train_seed=99999999999")
+    wait_for_app(page, timeout_ms=60000)
+    page.wait_for_url(re.compile(r"train_batch=8.*train_seed=2147483647|train_seed=2147483647.*train_batch=8"),
+                      timeout=10000)
+    wait_for_app(page)
+    assert page.locator("[data-testid='stAlert']").count() == 2           # batch rounded, seed clamped
+    shared = page.context.new_page()
+    shared.goto(page.url)
+    wait_for_app(shared, timeout_ms=60000)
+    assert slider_value(shared, "train_k") == "3" and slider_value(shared, "train_batch") == "8"
+    assert shared.locator(".st-key-train_seed input").input_value() == "2147483647"
+    assert shared.locator("[data-testid='stAlert']").count() == 0           # nothing left to correct
+    assert_no_exception(page)
+    assert not page.errors, page.errors
+
+
 PROGRESS_TEXTS = "() => [...document.querySelectorAll(\"[data-testid='stProgress']\")].map(e => e.innerText)"
 
 
