@@ -231,11 +231,13 @@ elif section == "sweep" and config is not None:
 elif section == "library":
     runs = view.store().list_runs()
     query = st.text_input(t("training.library_filter"), key="train_library_filter")
+    cached = len(runs)
     if not runs.empty and query:
         text = runs.map(str).agg(" ".join, axis=1)
         runs = runs[text.str.contains(query, case=False, regex=False)]
     if runs.empty:
-        st.info(t("training.library_empty"))
+        st.info(t("training.library_no_match", query=view.shown_text(query), count=cached) if cached
+                else t("training.library_empty"))
     else:
         st.dataframe(runs, hide_index=True, width="stretch")
         labels = {row["key"]: view.run_label(row) for _, row in runs.iterrows()}

@@ -358,7 +358,11 @@ def test_sweep_compare_and_library_work_on_cached_runs(trained_runs_dir: Path) -
     at.button(key="train_library_delete").click().run()
     no_exception(at)
     assert RunStore(runs_dir).summary(first) is None
-    assert strings.EN["training.library_empty"] in [i.value for i in at.info]
+    left = len(list(runs_dir.glob("*.h5")))                          # the filter now matches none of them
+    expected = strings.EN["training.library_no_match"].format(count=left, query=first[:8])
+    assert expected in [i.value for i in at.info]
+    at.text_input(key="train_library_filter").input("").run()
+    assert len(at.selectbox(key="train_library_run").options) == left
 
 
 # ---- strings ----------------------------------------------------------------------------
@@ -398,3 +402,12 @@ def test_the_page_speaks_chinese_when_the_session_chose_it(runs_dir: Path) -> No
     assert at.title[0].value == strings.ZH["training.title"]
     assert at.slider(key="train_k").label == strings.ZH["training.k"]
     assert at.button(key="train_launch").label == strings.ZH["training.train"]
+
+
+def test_a_link_to_the_faces_preset_without_a_faces_file_says_why(runs_dir: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GAN_EXPLORER_DATA", str(tmp_path))            # a data directory with no faces file
+    at = page({"train_preset": "faces"})
+    no_exception(at)
+    assert "faces" not in at.selectbox(key="train_preset").options
+    assert [w.value for w in at.warning] == [strings.EN["training.url.preset_faces"].format(default="gauss1d")]

@@ -216,7 +216,9 @@ def apply_url_parameters() -> list[str]:
     params = st.query_params
     raw_preset = params.get(PRESET_KEY)
     if raw_preset is not None and raw_preset not in preset_names():
-        notes.append(t("training.url.preset", value=_shown(raw_preset), default=preset_names()[0]))
+        hidden_faces = raw_preset == "faces" and faces_file() is None
+        notes.append(t("training.url.preset_faces" if hidden_faces else "training.url.preset",
+                       value=shown_text(raw_preset), default=preset_names()[0]))
     for field in FIELDS:
         raw = params.get(field.key)
         if raw is None:
@@ -227,8 +229,8 @@ def apply_url_parameters() -> list[str]:
             if outcome is not None:
                 corrected[field.key] = value
         if outcome is not None:
-            notes.append(t(f"training.url.{outcome}", name=field.name, value=_shown(raw),
-                           used=_shown(str(value))))
+            notes.append(t(f"training.url.{outcome}", name=field.name, value=shown_text(raw),
+                           used=shown_text(str(value))))
     if corrected:
         st.session_state[URL_FIX_PENDING], st.session_state[URL_FIX_NOTES] = corrected, notes
     return notes
@@ -252,7 +254,8 @@ def _rerun_soon() -> None:
     st.session_state[URL_FIX_ARMED] = True
 
 
-def _shown(raw: str) -> str:
+def shown_text(raw: str) -> str:
+    """Text a visitor typed (a URL value, a filter), safe to show in a code span: printable, no backticks, short."""
     text = "".join(ch for ch in raw if ch.isprintable() and ch != "`")
     return text if len(text) <= MAX_URL_VALUE else text[:MAX_URL_VALUE] + "…"
 

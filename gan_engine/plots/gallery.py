@@ -64,8 +64,9 @@ def per_class_comparison(generated: np.ndarray, real: np.ndarray, *, title: str,
     figure.add_bar(x=_DIGITS, y=generated, name=generated_name, marker_color=GENERATED_COLOUR)
     figure.add_bar(x=_DIGITS, y=real, name=real_name, marker_color=REAL_COLOUR)
     if threshold is not None:
-        figure.add_hline(y=threshold, line_dash="dash", line_color="grey",
-                         annotation_text=threshold_label, annotation_position="bottom right")
+        # The label sits on a white patch: the bars near it would otherwise cover it.
+        figure.add_hline(y=threshold, line_dash="dash", line_color="grey", annotation_text=threshold_label,
+                         annotation_position="bottom right", annotation_bgcolor="rgba(255,255,255,0.85)")
     figure.update_layout(barmode="group")
     if percent:
         low = float(np.nanmin(np.concatenate([generated, real, [threshold or 1.0]])))
