@@ -7,7 +7,16 @@ problem and, where possible, what to do about it. Pages and the command line cat
 
 
 class GanExplorerError(Exception):
-    """Base class: a problem with the user's input, data or environment."""
+    """Base class: a problem with the user's input, data or environment.
+
+    `message_id` and `values`, when given, name a translatable form of the message: the
+    pages show the translation table's `engine.<message_id>` filled with `values` when the
+    visitor's language has it, and the English text otherwise (`ui.i18n.error_text`).
+    """
+
+    def __init__(self, message: str = "", *, message_id: str | None = None, **values: object) -> None:
+        super().__init__(message)
+        self.message_id, self.values = message_id, values
 
 
 class ConfigError(GanExplorerError):

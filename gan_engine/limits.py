@@ -71,15 +71,16 @@ class Limits:
         if self.max_batch_size is not None and config.batch_size > self.max_batch_size:
             raise ConfigError(
                 f"batch_size {config.batch_size} is above this server's limit of {self.max_batch_size}; "
-                f"choose a smaller batch (locally, set {MAX_BATCH_ENV} or GAN_EXPLORER_LOCAL=1)."
-            )
+                f"choose a smaller batch (locally, set {MAX_BATCH_ENV} or GAN_EXPLORER_LOCAL=1).",
+                message_id="batch_too_large", batch=config.batch_size, limit=self.max_batch_size, env=MAX_BATCH_ENV)
         examples = run_examples(config)
         if self.max_run_examples is not None and examples > self.max_run_examples:
             raise ConfigError(
                 f"This run is too large for this server: iterations x batch_size x (k + 1) = "
                 f"{examples:,} examples, above the limit of {self.max_run_examples:,}. Lower the "
-                f"iterations, batch size or k (locally, set {MAX_RUN_EXAMPLES_ENV} or GAN_EXPLORER_LOCAL=1)."
-            )
+                f"iterations, batch size or k (locally, set {MAX_RUN_EXAMPLES_ENV} or GAN_EXPLORER_LOCAL=1).",
+                message_id="run_too_large", examples=f"{examples:,}", limit=f"{self.max_run_examples:,}",
+                env=MAX_RUN_EXAMPLES_ENV)
 
 
 def run_examples(config: RunConfig) -> int:

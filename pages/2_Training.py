@@ -12,7 +12,7 @@ from gan_engine.errors import GanExplorerError
 from ui import data_upload
 from ui import training_view as view
 from ui.frame import setup_page
-from ui.i18n import labelled, t
+from ui.i18n import error_text, labelled, t
 
 FINISHED = ("done", "diverged", "cancelled")
 
@@ -61,7 +61,7 @@ config, config_error = None, ""
 try:
     config = view.config_from_widgets(preset_name)
 except GanExplorerError as exc:
-    config_error = str(exc)
+    config_error = error_text(exc)
 
 section = st.segmented_control(t("training.section"), ("train", "compare", "sweep", "library"),
                                format_func=lambda name: t(f"training.section.{name}"), default="train",
@@ -73,7 +73,7 @@ def launch() -> None:
     try:
         started = view.runner().launch(view.config_from_widgets(st.session_state[view.PRESET_KEY]))
     except GanExplorerError as exc:
-        st.session_state["train_launch_error"] = str(exc)
+        st.session_state["train_launch_error"] = error_text(exc)
         return
     st.session_state["train_active_key"] = started.key
     st.session_state["train_outcome"] = started.outcome
@@ -96,7 +96,7 @@ def launch_cells(cells) -> None:
         for cell in cells:
             view.runner().launch(cell.validate())
     except GanExplorerError as exc:
-        st.session_state["train_launch_error"] = str(exc)
+        st.session_state["train_launch_error"] = error_text(exc)
 
 
 @st.fragment(run_every=view.POLL_SECONDS)

@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui import training_view as view
+from ui.strings.common import EN, ZH
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = ("streamlit_app.py", "pages/1_Theory.py", "pages/2_Training.py", "pages/3_Gallery.py")
@@ -112,8 +113,11 @@ def test_the_training_page_clamps_or_refuses_each_value_with_a_message(lang: str
     assert len(warnings) == 7, warnings
     for raw in ("-3", "1e9", "-1e-3", "1e12", "NaN", SCRIPT, IMAGE):
         assert sum(f"`{raw}`" in w for w in warnings) == 1, raw
-    # The clamped run (10^6 iterations) is too large for a visitor: explained, not launched.
+    # The clamped run (10^6 iterations) is too large for a visitor: explained in the page's
+    # language, not launched.
     assert len(at.error) == 1 and at.button(key="train_launch").disabled
+    table = EN if lang == "en" else ZH
+    assert at.error[0].value.startswith(table["engine.run_too_large"].split("：")[0].split(":")[0])
     # The URL now holds what the widgets hold, not the hostile values.
     assert at.query_params.get("train_k") in (None, "1", ["1"])
     assert not {key for key, value in at.query_params.items() if key.startswith("train_") and

@@ -55,6 +55,15 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def error_text(error: Exception) -> str:
+    """An engine error's message in the session's language when the table has it
+    (`engine.<message_id>`, see gan_engine.errors), else its English text."""
+    message_id = getattr(error, "message_id", None)
+    if message_id and f"engine.{message_id}" in TABLES[current_language()]:
+        return t(f"engine.{message_id}", **error.values)
+    return str(error)
+
+
 def _language_changed() -> None:
     code = st.session_state[LANG_WIDGET_KEY]
     st.session_state[LANG_STATE_KEY] = code

@@ -21,6 +21,9 @@ EN = {
     "home.training": "Training: choose k, learning rates and losses, launch cached runs and watch the game unfold.",
     "home.gallery": "Gallery: draw digits from trained generators, interpolate between seeds and morph between labels.",
     "home.device": "Compute device for training: {device}.",
+    # Engine errors a visitor meets often, by GanExplorerError.message_id (others stay in English).
+    "engine.run_too_large": "This run is too large for this server: iterations × batch size × (k + 1) = {examples} examples, above the limit of {limit}. Lower the iterations, batch size or k (locally, set {env} or GAN_EXPLORER_LOCAL=1).",
+    "engine.batch_too_large": "Batch size {batch} is above this server's limit of {limit}; choose a smaller batch (locally, set {env} or GAN_EXPLORER_LOCAL=1).",
 }
 
 ZH = {
@@ -41,4 +44,6 @@ ZH = {
     "home.training": "训练：选择 k、学习率和损失函数，启动带缓存的训练，实时观察博弈过程。",
     "home.gallery": "画廊：用训练好的生成器画数字，在种子之间插值，在标签之间渐变。",
     "home.device": "训练使用的计算设备：{device}。",
+    "engine.run_too_large": "这次训练对本服务器来说太大：迭代次数 × 批大小 × (k + 1) = {examples} 个样本，超过上限 {limit}。请减少迭代次数、批大小或 k（在自己的电脑上可设置 {env} 或 GAN_EXPLORER_LOCAL=1）。",
+    "engine.batch_too_large": "批大小 {batch} 超过本服务器的上限 {limit}；请选更小的批大小（在自己的电脑上可设置 {env} 或 GAN_EXPLORER_LOCAL=1）。",
 }
