@@ -87,8 +87,8 @@ def labelled(key: str) -> str:
 def _restate_labelled_widgets() -> None:
     """Write each labelled widget's value back through Session State (on a language switch).
 
-    A selectbox, segmented control, select slider or tab bar tells the server which option is
-    chosen by its *label*. After a switch the browser would go on sending the old language's
+    Some widgets (a selectbox, a tab bar) tell the server which option is chosen by its
+    *label*. After a switch the browser would go on sending the old language's
     label, which matches no option of the new run: the widget would fall back to a raw
     string and an on_change callback would receive it (a Theory preset chosen before
     switching to Chinese broke the page at the next click). A value written here is sent to
