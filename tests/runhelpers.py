@@ -32,21 +32,26 @@ def malformed_cli_argv(case: dict[str, str], runs: Path, out: Path) -> list[str]
 
 
 def worker_pids(runs: Path, key: str | None = None) -> list[int]:
-    """Live (not zombie) worker processes of runs directory `runs` (and of `key`, if given)."""
-    pids = []
+    """Live (not zombie) worker processes of runs directory `runs` (and of `key`, if given).
+
+    A process the worker starts (an import runs `uname -p`, found by trying each folder of
+    PATH in turn) shows the worker's command line until its exec succeeds; such a child of a
+    worker is not counted (it once failed the session check, being in the worker's session).
+    """
+    found: dict[int, int] = {}      # pid -> parent pid
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             args = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
-            state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         text = [arg.decode(errors="replace") for arg in args]
-        if state != "Z" and "worker" in text and "gan_engine" in text and str(runs) in text \
+        if fields[0] != "Z" and "worker" in text and "gan_engine" in text and str(runs) in text \
                 and (key is None or key in text):
-            pids.append(int(entry))
-    return pids
+            found[int(entry)] = int(fields[1])
+    return [pid for pid, parent in found.items() if parent not in found]
 
 
 def _exited(pid: int) -> bool:
