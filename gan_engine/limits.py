@@ -34,6 +34,12 @@ MAX_WORKERS_ENV = "GAN_EXPLORER_MAX_WORKERS"
 MAX_QUEUE_ENV = "GAN_EXPLORER_MAX_QUEUE"
 CACHE_MB_ENV = "GAN_EXPLORER_CACHE_MB"
 
+# The two refusals a visitor meets most; the pages show them translated (ui/strings/common.py).
+BATCH_TOO_LARGE = ("batch_size {batch} is above this server's limit of {limit}; choose a smaller batch "
+                   "(locally, set {env} or GAN_EXPLORER_LOCAL=1).")
+RUN_TOO_LARGE = ("This run is too large for this server: iterations x batch_size x (k + 1) = {examples} examples, "
+                 "above the limit of {limit}. Lower the iterations, batch size or k (locally, set {env} or "
+                 "GAN_EXPLORER_LOCAL=1).")
 HOSTED_MAX_RUN_EXAMPLES = 29_000_000   # every preset fits (mnist-cgan, the largest, is ~28.7 M): ~4 min of CPU
 HOSTED_MAX_BATCH = 1024
 DEFAULT_MAX_WORKERS = 1
@@ -69,18 +75,12 @@ class Limits:
     def check_run(self, config: RunConfig) -> None:
         """Raise ConfigError when `config` is larger than one run may be here."""
         if self.max_batch_size is not None and config.batch_size > self.max_batch_size:
-            raise ConfigError(
-                f"batch_size {config.batch_size} is above this server's limit of {self.max_batch_size}; "
-                f"choose a smaller batch (locally, set {MAX_BATCH_ENV} or GAN_EXPLORER_LOCAL=1).",
-                message_id="batch_too_large", batch=config.batch_size, limit=self.max_batch_size, env=MAX_BATCH_ENV)
+            values = {"batch": config.batch_size, "limit": self.max_batch_size, "env": MAX_BATCH_ENV}
+            raise ConfigError(BATCH_TOO_LARGE.format(**values), message_id="batch_too_large", **values)
         examples = run_examples(config)
         if self.max_run_examples is not None and examples > self.max_run_examples:
-            raise ConfigError(
-                f"This run is too large for this server: iterations x batch_size x (k + 1) = "
-                f"{examples:,} examples, above the limit of {self.max_run_examples:,}. Lower the "
-                f"iterations, batch size or k (locally, set {MAX_RUN_EXAMPLES_ENV} or GAN_EXPLORER_LOCAL=1).",
-                message_id="run_too_large", examples=f"{examples:,}", limit=f"{self.max_run_examples:,}",
-                env=MAX_RUN_EXAMPLES_ENV)
+            values = {"examples": f"{examples:,}", "limit": f"{self.max_run_examples:,}", "env": MAX_RUN_EXAMPLES_ENV}
+            raise ConfigError(RUN_TOO_LARGE.format(**values), message_id="run_too_large", **values)
 
 
 def run_examples(config: RunConfig) -> int:

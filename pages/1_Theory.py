@@ -56,13 +56,13 @@ def apply_preset() -> None:
 
 
 def init_state() -> None:
-    """Give every widget its starting value once, in one place (missing keys only)."""
+    """Starting preset and families (missing keys only); the sliders get their starting values
+    from keep_hidden_widgets(), at each run of the fragment that draws them."""
     if "theory_preset" not in st.session_state:
         st.session_state["theory_preset"] = theory_model.DEFAULT_PRESET
     for role in ROLES:
         st.session_state.setdefault(f"theory_{role}_family",
                                     theory_model.preset_spec(theory_model.DEFAULT_PRESET, role)["family"])
-    keep_hidden_widgets()
 
 
 def keep_hidden_widgets() -> None:

@@ -16,6 +16,11 @@ def sidebar_link(page, title: str):
     return page.locator("[data-testid='stSidebar']").get_by_role("link", name=title, exact=True)
 
 
+def switch_language(page, name: str) -> None:
+    page.locator("[data-testid='stSidebar']").get_by_text(name, exact=True).click()
+    wait_for_app(page)
+
+
 def test_home_page_links_to_every_page(page, server) -> None:
     page.goto(server.url)
     wait_for_app(page)
@@ -51,8 +56,7 @@ def test_each_page_opens_directly_by_url(page, server, path: str) -> None:
 def test_language_switch_and_shared_link(page, server) -> None:
     page.goto(server.url)
     wait_for_app(page)
-    page.locator("[data-testid='stSidebar']").get_by_text("中文", exact=True).click()
-    wait_for_app(page)
+    switch_language(page, "中文")
     assert page.locator("h1").first.inner_text() == "GAN 探索器"
     assert "lang=" in page.url
     # The link carries the language: a fresh tab opened on it is in Chinese too.
@@ -77,11 +81,6 @@ def test_a_deep_link_is_the_first_request_of_a_fresh_server(page, tmp_path) -> N
         assert_no_exception(page)
     finally:
         stop_server(fresh)
-
-
-def switch_language(page, name: str) -> None:
-    page.locator("[data-testid='stSidebar']").get_by_text(name, exact=True).click()
-    wait_for_app(page)
 
 
 def test_choices_shown_by_label_survive_a_language_switch(page, server) -> None:

@@ -1,5 +1,7 @@
 """Strings shared by every page and the home page."""
 
+from gan_engine.limits import BATCH_TOO_LARGE, RUN_TOO_LARGE
+
 EN = {
     "app.title": "GAN Explorer",
     "app.language": "Language",
@@ -22,8 +24,8 @@ EN = {
     "home.gallery": "Gallery: draw digits from trained generators, interpolate between seeds and morph between labels.",
     "home.device": "Compute device for training: {device}.",
     # Engine errors a visitor meets often, by GanExplorerError.message_id (others stay in English).
-    "engine.run_too_large": "This run is too large for this server: iterations × batch size × (k + 1) = {examples} examples, above the limit of {limit}. Lower the iterations, batch size or k (locally, set {env} or GAN_EXPLORER_LOCAL=1).",
-    "engine.batch_too_large": "Batch size {batch} is above this server's limit of {limit}; choose a smaller batch (locally, set {env} or GAN_EXPLORER_LOCAL=1).",
+    "engine.run_too_large": RUN_TOO_LARGE,
+    "engine.batch_too_large": BATCH_TOO_LARGE,
 }
 
 ZH = {
