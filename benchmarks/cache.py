@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gan_engine.config import preset  # noqa: E402
 from gan_engine.limits import Limits  # noqa: E402
-from gan_engine.runfile import RunRecord, state_arrays, write_run_file  # noqa: E402
-from gan_engine.runner import Runner  # noqa: E402
-from gan_engine.store import RunStore  # noqa: E402
+from gan_engine.runs.runfile import RunRecord, state_arrays, write_run_file  # noqa: E402
+from gan_engine.runs.runner import Runner  # noqa: E402
+from gan_engine.runs.store import RunStore  # noqa: E402
 
 TINY = {"iterations": 200, "batch_size": 32, "snapshot_every": 100, "log_every": 5}
 
@@ -68,7 +68,7 @@ def launch_to_progress(root: Path, repeats: int) -> None:
             time.sleep(0.01)
         first_log.append(time.perf_counter() - start)
         runner.wait(launch.key)
-    bare = timed(lambda: subprocess.run([sys.executable, "-c", "import gan_engine.training"], check=True,
+    bare = timed(lambda: subprocess.run([sys.executable, "-c", "import gan_engine.train.loop"], check=True,
                                         cwd=Path(__file__).resolve().parents[1]), repeats)
     median = statistics.median
     row("launch() returns", median(returned), "worker interpreter + torch import", bare)
@@ -77,7 +77,7 @@ def launch_to_progress(root: Path, repeats: int) -> None:
 
 
 def mnist_sized_record() -> RunRecord:
-    from gan_engine.models import build_models
+    from gan_engine.train.models import build_models
 
     config = preset("mnist-cgan")
     record = RunRecord(key=config.key(), config=config, status="done", total=config.iterations,

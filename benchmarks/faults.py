@@ -45,8 +45,8 @@ from gan_engine.config import preset  # noqa: E402
 from gan_engine.data import images_to_hdf5, load_faces, load_mnist  # noqa: E402
 from gan_engine.errors import DataError, GanExplorerError  # noqa: E402
 from gan_engine.limits import Limits  # noqa: E402
-from gan_engine.runner import Runner  # noqa: E402
-from gan_engine.store import RunStore, open_run  # noqa: E402
+from gan_engine.runs.runner import Runner  # noqa: E402
+from gan_engine.runs.store import RunStore, open_run  # noqa: E402
 
 CORPUS = TESTS / "malformed"
 MANIFEST: list[dict[str, str]] = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
@@ -111,7 +111,7 @@ def through_runner(tmp: Path) -> None:
 def through_page(tmp: Path) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from gan_engine.data_uploads import uploads_dir
+    from gan_engine.data.uploads import uploads_dir
 
     os.environ["GAN_EXPLORER_DATA"], os.environ["GAN_EXPLORER_RUNS"] = str(tmp / "page-data"), str(tmp / "page-runs")
     at = AppTest.from_file(str(REPO / "pages" / "2_Training.py"), default_timeout=120).run()

@@ -32,8 +32,8 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from gan_engine import sampling  # noqa: E402
-from gan_engine.store import open_run  # noqa: E402
+from gan_engine.judge import sampling  # noqa: E402
+from gan_engine.runs.store import open_run  # noqa: E402
 
 PAGE = str(ROOT / "pages" / "3_Gallery.py")
 SPEC = "pretrained:mnist-cgan"
@@ -53,8 +53,8 @@ def naive_page() -> None:
     import numpy as np
     import streamlit as st
 
-    from gan_engine import sampling
-    from gan_engine.store import open_run
+    from gan_engine.judge import sampling
+    from gan_engine.runs.store import open_run
 
     seed = int(st.number_input("seed", value=0, key="seed"))
     config, generator, _ = open_run("pretrained:mnist-cgan").load_models("cpu")
@@ -89,7 +89,7 @@ def main() -> None:
 
     def batched(index: int) -> None:
         images, _ = sampling.conditional_samples(generator, config.latent_dim, list(range(10)), 10, 2000 + index)
-        sampling.png_bytes(sampling.upscale(sampling.image_grid(images, 10), 2))
+        sampling.png_bytes(sampling.upscale(sampling.tile_images(images, 10, border=True), 2))
 
     def per_image(index: int) -> None:
         z = sampling.latents(3000 + index, 100, config.latent_dim)

@@ -30,10 +30,11 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gan_engine import anchors, evaluator  # noqa: E402
+from gan_engine.train import anchors  # noqa: E402
+from gan_engine import judge  # noqa: E402
 from gan_engine.config import RunConfig, preset  # noqa: E402
-from gan_engine.distributions import toy_target  # noqa: E402
-from gan_engine.training import train  # noqa: E402
+from gan_engine.theory.distributions import toy_target  # noqa: E402
+from gan_engine.train.loop import train  # noqa: E402
 
 TOY_PRESETS = ("gauss1d", "bimodal1d", "ring2d", "grid2d", "seed-notebook-gauss1d")
 # Lower is better for these; the "worst" seed is then the highest value.
@@ -55,12 +56,12 @@ def bimodal_mass_error(generator: torch.nn.Module, latent_dim: int, seed: int) -
 @functools.cache
 def classifier() -> torch.nn.Module:
     """The shipped classifier, read once for all seeds."""
-    return evaluator.load_classifier()
+    return judge.load_classifier()
 
 
 def mnist_scores(generator: torch.nn.Module, latent_dim: int) -> dict[str, float]:
     """The shipped classifier's verdict: worst per-digit accuracy and worst diversity ratio."""
-    scores = evaluator.score_generator(generator.cpu(), latent_dim, classifier(), per_class=1000)
+    scores = judge.score_generator(generator.cpu(), latent_dim, classifier(), per_class=1000)
     result = {"frechet": scores.frechet, "frechet_floor": scores.frechet_floor}
     if scores.conditional:
         result["min_accuracy"] = float(np.nanmin(scores.accuracy))

@@ -29,7 +29,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gan_engine import theory, theory_figure1, theory_model  # noqa: E402
+from gan_engine.theory import divergences as theory  # noqa: E402
+from gan_engine.theory import figure1 as theory_figure1  # noqa: E402
+from gan_engine.theory import model as theory_model  # noqa: E402
 from gan_engine.plots import theory as plots  # noqa: E402
 from ui.strings.theory import EN  # noqa: E402
 

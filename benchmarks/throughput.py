@@ -39,8 +39,8 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gan_engine.config import RunConfig, preset  # noqa: E402
-from gan_engine.datasets import load_real_data  # noqa: E402
-from gan_engine.training import TrainingCallbacks, configure_threads, train  # noqa: E402
+from gan_engine.train.real_data import load_real_data  # noqa: E402
+from gan_engine.train.loop import TrainingCallbacks, configure_threads, train  # noqa: E402
 
 LATENT, HIDDEN, CLASSES, PIXELS = 100, 200, 10, 784
 

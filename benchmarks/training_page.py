@@ -58,7 +58,7 @@ def rerun_benchmark(reruns: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     from gan_engine.config import preset
-    from gan_engine.runner import Runner
+    from gan_engine.runs.runner import Runner
 
     baseline = tempfile.NamedTemporaryFile("w", suffix=".py", delete=False)
     baseline.write("import streamlit as st\nst.title('baseline')\nst.slider('k', 1, 20, 1, key='train_k')\n")
@@ -109,7 +109,7 @@ def _measure_server(port: int, seconds: float, seed: int, flags: list[str]) -> t
     """(idle ms/s, polling ms/s, last progress text) of one server started with `flags`."""
     from playwright.sync_api import sync_playwright
 
-    from gan_engine.runner import Runner
+    from gan_engine.runs.runner import Runner
 
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),

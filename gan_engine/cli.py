@@ -1,4 +1,7 @@
-"""The command line: `python -m gan_engine {train,sample,list,show,cancel,delete,sweep,...}`.
+"""The command line: `python -m gan_engine COMMAND` or, installed, `gan-explorer COMMAND`.
+
+Commands: train, sample, list, show, cancel, delete, sweep, convert-faces, train-classifier,
+score, and the internal worker.
 
 Every run goes through the run cache, so `train` twice with one configuration trains once.
 A problem the user can fix ends with one line on stderr and exit code 2, never a traceback.
@@ -19,6 +22,7 @@ import json
 import logging
 import math
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -39,8 +43,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m gan_engine", description="GAN Explorer's engine: train, sample and "
+def build_parser(prog: str = "python -m gan_engine") -> argparse.ArgumentParser:
+    parser = _Parser(prog=prog, description="GAN Explorer's engine: train, sample and "
                      "manage cached runs. Runs live in --runs DIR, else $GAN_EXPLORER_RUNS, else a per-user cache.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
@@ -78,8 +82,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     faces = commands.add_parser("convert-faces", help="Convert a folder of images into the faces HDF5 format.")
     faces.add_argument("folder")
-    faces.add_argument("--out", required=True, help="output .h5 file")
+    faces.add_argument("out_file", nargs="?", metavar="OUT", help="output .h5 file (or --out)")
+    faces.add_argument("--out", help="output .h5 file")
     faces.add_argument("--limit", type=int, help="at most this many images")
+
+    judge_train = commands.add_parser("train-classifier", help="Train the digit classifier that judges generated "
+                                      "MNIST digits, on the fit part of the held-out split.")
+    judge_train.add_argument("--out", help="output .h5 (default: the shipped file)")
+    judge_train.add_argument("--data", help="MNIST file or folder (default: $GAN_EXPLORER_DATA, per-user folder, "
+                             "download)")
+    judge_train.add_argument("--epochs", type=int, default=30)
+    judge_train.add_argument("--holdout-fraction", type=float, default=0.2)
+    judge_train.add_argument("--split-seed", type=int, default=0)
+    judge_train.add_argument("--seed", type=int, default=0)
+    score = command("score", "Score an MNIST generator with the digit classifier.")
+    score.add_argument("--run", required=True, help="run key, pretrained:NAME or a .h5 run file")
+    score.add_argument("--per-class", type=int, default=1000, help="samples per digit (default 1000)")
+    score.add_argument("--seed", type=int, default=0)
+    score.add_argument("--classifier", help="classifier .h5 (default: the shipped one)")
+    score.add_argument("--write", action="store_true", help="record the scores in the run file")
+    for sub in (judge_train, score):
+        sub.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
 
     worker = command("worker", "Internal: the worker process of one run (started by the runner).")
     worker.add_argument("key")
@@ -116,8 +139,8 @@ def _overrides(args: argparse.Namespace, skip: tuple[str, ...] = ()) -> dict[str
 
 def _runner(args: argparse.Namespace) -> Any:
     from gan_engine.limits import UNLIMITED_QUEUE, Limits
-    from gan_engine.runner import Runner
-    from gan_engine.store import RunStore
+    from gan_engine.runs.runner import Runner
+    from gan_engine.runs.store import RunStore
 
     limits = dataclasses.replace(Limits.from_env(), max_run_examples=None, max_batch_size=None,
                                  max_queue=UNLIMITED_QUEUE)
@@ -128,6 +151,7 @@ def _runner(args: argparse.Namespace) -> Any:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from gan_engine.config import preset
+    from gan_engine.runs.runfile import CACHED_STATUSES
 
     runner = _runner(args)
     config = preset(args.preset, **_overrides(args))
@@ -155,15 +179,17 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(_dumps(result))
     else:
         _print_summary(result)
-    return 0 if summary.status in ("done", "diverged") or args.detach else 1
+    return 0 if summary.status in CACHED_STATUSES or args.detach else 1
 
 
 def _follow(runner: Any, key: str) -> None:
     """Wait for `key` to end, printing progress to stderr every few seconds."""
+    from gan_engine.runs.runfile import ACTIVE
+
     last_print = 0.0
     while True:
         progress = runner.progress(key)
-        if progress.status not in ("queued", "running"):
+        if progress.status not in ACTIVE:
             return
         if time.monotonic() - last_print >= PROGRESS_SECONDS:
             last_print = time.monotonic()
@@ -220,8 +246,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
     import numpy as np
     import torch
 
-    from gan_engine import sampling
-    from gan_engine.store import RunStore, open_run
+    from gan_engine.judge import sampling
+    from gan_engine.runs.store import RunStore, open_run
 
     if not 1 <= args.n <= 100_000:
         raise ConfigError(f"--n must be from 1 to 100000; got {args.n}.")
@@ -252,7 +278,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from gan_engine.store import RunStore
+    from gan_engine.runs.store import RunStore
 
     frame = RunStore(args.runs).list_runs()
     if args.json:
@@ -295,7 +321,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    from gan_engine.store import RunStore
+    from gan_engine.runs.store import RunStore
 
     RunStore(args.runs).delete(args.key)
     print(f"deleted run {args.key}", file=sys.stderr)
@@ -349,16 +375,58 @@ def _number_list(name: str, text: str | None, kind: type) -> list[Any]:
 
 
 def cmd_convert_faces(args: argparse.Namespace) -> int:
-    from gan_engine.data_faces import images_to_hdf5
+    from gan_engine.data.faces import images_to_hdf5
 
-    count = images_to_hdf5(args.folder, args.out, limit=args.limit)
-    print(f"stored {count} images in {args.out}", file=sys.stderr)
+    if (args.out is None) == (args.out_file is None):
+        raise ConfigError("convert-faces needs one output file: `convert-faces FOLDER OUT.h5` (or --out OUT.h5).")
+    out = args.out or args.out_file
+    count = images_to_hdf5(args.folder, out, limit=args.limit)
+    print(f"stored {count} images in {out}", file=sys.stderr)
     return 0
 
 
+def cmd_train_classifier(args: argparse.Namespace) -> int:
+    import torch
+
+    from gan_engine.judge.classifier import CLASSIFIER_PATH, train_classifier
+
+    torch.set_num_threads(args.threads)
+    out = args.out or str(CLASSIFIER_PATH)
+    classifier = train_classifier(out, args.data, args.holdout_fraction, args.split_seed, args.epochs,
+                                  seed=args.seed, command=_command_line(args),
+                                  progress=lambda e, n, loss: print(f"epoch {e}/{n} loss {loss:.4f}", file=sys.stderr))
+    print(f"held-out accuracy {classifier.info['holdout_accuracy']:.4f}, Fréchet floor "
+          f"{classifier.info['frechet_floor']:.2f}; wrote {out}")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    import torch
+
+    from gan_engine.judge import sampling
+    from gan_engine.judge.classifier import load_classifier
+    from gan_engine.judge.evaluation import print_scores, score_generator, write_scores
+    from gan_engine.runs.store import RunStore, open_run
+
+    torch.set_num_threads(args.threads)
+    run = open_run(args.run, RunStore(args.runs))
+    config, generator, _ = run.load_models("cpu")
+    classifier = load_classifier(args.classifier)
+    scores = score_generator(generator, config.latent_dim, classifier, args.per_class, sampling.check_seed(args.seed))
+    print_scores(scores)
+    if args.write:
+        write_scores(run.path, scores, classifier, _command_line(args))
+    return 0
+
+
+def _command_line(args: argparse.Namespace) -> str:
+    """The command as typed, recorded in the files it writes."""
+    return f"{args.prog} {shlex.join(args.argv)}"
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
-    from gan_engine.coordination import default_runs_dir
-    from gan_engine.worker import run_worker
+    from gan_engine.runs.coordination import default_runs_dir
+    from gan_engine.runs.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     root = Path(args.runs) if args.runs else default_runs_dir()
@@ -368,12 +436,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 COMMANDS = {"train": cmd_train, "sample": cmd_sample, "list": cmd_list, "show": cmd_show,
             "cancel": cmd_cancel, "delete": cmd_delete, "sweep": cmd_sweep,
-            "convert-faces": cmd_convert_faces, "worker": cmd_worker}
+            "convert-faces": cmd_convert_faces, "train-classifier": cmd_train_classifier, "score": cmd_score,
+            "worker": cmd_worker}
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m gan_engine") -> int:
     """Run one command; returns the process exit code."""
-    args = build_parser().parse_args(argv)
+    args = build_parser(prog).parse_args(argv)
+    args.prog, args.argv = prog, sys.argv[1:] if argv is None else list(argv)
     try:
         return COMMANDS[args.command](args)
     except GanExplorerError as error:
@@ -383,3 +453,8 @@ def main(argv: list[str] | None = None) -> int:
         # Whoever read stdout went away (`list | head`); silence the flush at exit too.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def console_main() -> int:
+    """The `gan-explorer` console script that `pip install .` puts on the PATH."""
+    return main(prog="gan-explorer")

@@ -25,7 +25,7 @@ import os
 from dataclasses import dataclass
 
 from gan_engine.config import RunConfig
-from gan_engine.data_paths import local_paths_allowed
+from gan_engine.data.paths import local_paths_allowed
 from gan_engine.errors import ConfigError
 
 MAX_RUN_EXAMPLES_ENV = "GAN_EXPLORER_MAX_RUN_EXAMPLES"

@@ -1,8 +1,8 @@
 """Theory page: V(D,G), the optimal discriminator D* and the Jensen-Shannon divergence, live.
 
 The student picks p_data and p_g from families of 1-D densities; every quantity is computed
-by `gan_engine.theory` on a fine grid (the families, presets and comparison come from
-`gan_engine.theory_model`, the Figure-1 simulation from `gan_engine.theory_figure1`) and drawn
+by `gan_engine.theory.divergences` on a fine grid (the families, presets and comparison come from
+`gan_engine.theory.model`, the Figure-1 simulation from `gan_engine.theory.figure1`) and drawn
 by `gan_engine.plots.theory`. Section numbers follow the issue: (1) distributions, (2) D*,
 (3) value function, (4) divergences, (5) vanishing gradients, (6) generator losses,
 (7) equilibrium, (8) Figure 1.
@@ -16,7 +16,9 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from gan_engine import theory, theory_figure1, theory_model
+from gan_engine.theory import divergences as theory
+from gan_engine.theory import figure1 as theory_figure1
+from gan_engine.theory import model as theory_model
 from gan_engine.errors import GanExplorerError
 from gan_engine.plots import theory as plots
 from ui.frame import setup_page

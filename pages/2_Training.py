@@ -9,12 +9,11 @@ import streamlit as st
 
 from gan_engine.config import LOSSES, OPTIMIZERS, PRESETS
 from gan_engine.errors import GanExplorerError
+from gan_engine.runs import ACTIVE, FINISHED_STATUSES
 from ui import data_upload
 from ui import training_view as view
 from ui.frame import setup_page
 from ui.i18n import error_text, labelled, t
-
-FINISHED = ("done", "diverged", "cancelled")
 
 setup_page("nav.training")
 # A run opened from the sweep or the library is applied first, while the widgets it sets
@@ -107,7 +106,7 @@ def live_run(key: str, run_config) -> None:
     except GanExplorerError as exc:
         st.info(str(exc))
         return
-    if progress.status not in view.ACTIVE_STATUSES:
+    if progress.status not in ACTIVE:
         st.rerun()  # the whole page then shows the finished run, without this timer
     if progress.status == "queued":
         st.info(t("training.queued", position=progress.queue_position or "…"))
@@ -156,7 +155,7 @@ if section == "train":
     summary = view.store().summary(active_key) if active_key else None
     if active_key and summary is None:
         st.info(t("training.run_missing"))
-    elif summary is not None and summary.status in view.ACTIVE_STATUSES:
+    elif summary is not None and summary.status in ACTIVE:
         live_run(active_key, summary.config)
     elif summary is not None:
         finished_run(summary)
@@ -166,7 +165,7 @@ if section == "train":
 
 elif section == "compare":
     runs = view.store().list_runs()
-    runs = runs[runs["status"].isin(FINISHED)] if not runs.empty else runs
+    runs = runs[runs["status"].isin(FINISHED_STATUSES)] if not runs.empty else runs
     labels = {row["key"]: view.run_label(row) for _, row in runs.iterrows()}
     if len(labels) < 2:
         st.info(t("training.compare_need_two"))

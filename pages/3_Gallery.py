@@ -10,7 +10,7 @@ import streamlit as st
 
 from gan_engine.errors import DataError, GanExplorerError
 from gan_engine.plots import gallery as plots
-from gan_engine.sampling import MAX_SEED, clamp_seed
+from gan_engine.judge.sampling import MAX_SEED, clamp_seed
 from ui import gallery_view as view
 from ui.frame import setup_page
 from ui.i18n import labelled, t

@@ -104,8 +104,8 @@ def write_finished(runs: Path, seed: int, padding_bytes: int = 0) -> str:
     """A finished run file (no weights) of about `padding_bytes` plus ~10 KB; its key."""
     import numpy as np
 
-    from gan_engine.runfile import RunRecord, write_run_file
-    from gan_engine.store import RunStore
+    from gan_engine.runs.runfile import RunRecord, write_run_file
+    from gan_engine.runs.store import RunStore
 
     config = tiny(seed)
     record = RunRecord(key=config.key(), config=config, status="done", iteration=20, total=20, device="cpu")

@@ -28,11 +28,11 @@ from streamlit.testing.v1 import AppTest
 
 from gan_engine.cli import main
 from gan_engine.config import preset
-from gan_engine.data_uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, uploads_dir
+from gan_engine.data.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, uploads_dir
 from gan_engine.errors import DataError, RunError
 from gan_engine.limits import Limits
-from gan_engine.runner import Runner
-from gan_engine.store import RunStore, open_run
+from gan_engine.runs.runner import Runner
+from gan_engine.runs.store import RunStore, open_run
 from runhelpers import kill_workers, malformed_cli_argv
 
 REPO = Path(__file__).resolve().parents[1]
@@ -259,7 +259,7 @@ def test_uploads_are_capped_and_never_stored_under_their_own_name(data_dir: Path
 
 def test_the_uploads_folder_keeps_under_its_limit_dropping_the_oldest(data_dir: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    import gan_engine.data_uploads as uploads
+    import gan_engine.data.uploads as uploads
 
     def csv(label: int) -> bytes:
         return (",".join([str(label)] + ["0"] * 784) + "\n").encode() * 20

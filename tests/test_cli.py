@@ -16,7 +16,7 @@ import pytest
 
 from gan_engine.cli import COMMANDS, main
 from gan_engine.config import RunConfig, preset
-from gan_engine.store import RunStore
+from gan_engine.runs.store import RunStore
 from runhelpers import eventually, kill_workers, worker_starts
 
 REPO = Path(__file__).resolve().parents[1]
@@ -180,8 +180,8 @@ def test_interrupting_train_cancels_the_run_it_started(runs: Path) -> None:
 
 
 def test_sample_images_from_a_conditional_run_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from gan_engine.models import build_models
-    from gan_engine.runfile import RunRecord, state_arrays, write_run_file
+    from gan_engine.train.models import build_models
+    from gan_engine.runs.runfile import RunRecord, state_arrays, write_run_file
 
     config = preset("mnist-cgan")
     generator, discriminator = build_models(config)

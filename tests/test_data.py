@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gan_engine import data_download
+from gan_engine.data import download as data_download
 from gan_engine.data import (
     FACES_GROUP,
     MNIST_MD5,

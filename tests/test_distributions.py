@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from gan_engine.distributions import (Distribution1D, Gamma, Grid2D, Laplace, Mixture, Normal, Ring2D, Uniform,
+from gan_engine.theory.distributions import (Distribution1D, Gamma, Grid2D, Laplace, Mixture, Normal, Ring2D, Uniform,
                                       toy_target)
 from gan_engine.errors import ConfigError
 

@@ -1,4 +1,4 @@
-"""gan_engine.evaluator: the score mathematics, the classifier file, and the shipped models.
+"""gan_engine.judge: the score mathematics, the classifier file, and the shipped models.
 
 The shipped classifier and generator are checked against what their files claim: the
 classifier's recorded held-out accuracy is recomputed on the held-out images, and the
@@ -15,16 +15,17 @@ import pytest
 import scipy.linalg
 import torch
 
-from gan_engine import evaluator
+from gan_engine import judge
+from gan_engine.cli import main as cli_main
 from gan_engine.data import holdout_split, load_mnist
-from gan_engine.datasets import MNIST_HOLDOUT_FRACTION, MNIST_SPLIT_SEED
+from gan_engine.train.real_data import MNIST_HOLDOUT_FRACTION, MNIST_SPLIT_SEED
 from gan_engine.errors import DataError
-from gan_engine.store import open_run
+from gan_engine.runs.store import open_run
 
 
 @pytest.fixture(scope="module")
-def classifier() -> evaluator.Classifier:
-    return evaluator.load_classifier()
+def classifier() -> judge.Classifier:
+    return judge.load_classifier()
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +47,8 @@ def test_frechet_with_equal_covariances_is_the_squared_mean_distance():
     a = rng.standard_normal((40, 6))
     cov = a.T @ a / 40
     mu1, mu2 = rng.standard_normal(6), rng.standard_normal(6)
-    assert evaluator.frechet_distance(mu1, cov, mu2, cov) == pytest.approx(np.sum((mu1 - mu2) ** 2), rel=1e-6)
-    assert evaluator.frechet_distance(mu1, cov, mu1, cov) == pytest.approx(0.0, abs=1e-8)
+    assert judge.frechet_distance(mu1, cov, mu2, cov) == pytest.approx(np.sum((mu1 - mu2) ** 2), rel=1e-6)
+    assert judge.frechet_distance(mu1, cov, mu1, cov) == pytest.approx(0.0, abs=1e-8)
 
 
 def test_frechet_matches_the_general_matrix_square_root():
@@ -57,29 +58,29 @@ def test_frechet_matches_the_general_matrix_square_root():
     mu1, mu2 = rng.standard_normal(8), rng.standard_normal(8)
     covmean = scipy.linalg.sqrtm(cov1 @ cov2).real
     expected = np.sum((mu1 - mu2) ** 2) + np.trace(cov1 + cov2 - 2 * covmean)
-    assert evaluator.frechet_distance(mu1, cov1, mu2, cov2) == pytest.approx(expected, rel=1e-6)
+    assert judge.frechet_distance(mu1, cov1, mu2, cov2) == pytest.approx(expected, rel=1e-6)
     # symmetric in its two arguments
-    assert evaluator.frechet_distance(mu2, cov2, mu1, cov1) == pytest.approx(expected, rel=1e-6)
+    assert judge.frechet_distance(mu2, cov2, mu1, cov1) == pytest.approx(expected, rel=1e-6)
 
 
 def test_frechet_of_one_dimensional_gaussians():
     # W2² between N(m1, s1²) and N(m2, s2²) is (m1 - m2)² + (s1 - s2)²
-    d = evaluator.frechet_distance(np.array([1.0]), np.array([[4.0]]), np.array([3.0]), np.array([[9.0]]))
+    d = judge.frechet_distance(np.array([1.0]), np.array([[4.0]]), np.array([3.0]), np.array([[9.0]]))
     assert d == pytest.approx(4.0 + 1.0)
 
 
 def test_mean_pairwise_distance_against_brute_force():
     x = np.random.default_rng(2).standard_normal((7, 3))
     brute = np.mean([np.linalg.norm(x[i] - x[j]) for i in range(7) for j in range(i + 1, 7)])
-    assert evaluator.mean_pairwise_distance(x) == pytest.approx(brute)
-    assert evaluator.mean_pairwise_distance(np.repeat(x[:1], 5, axis=0)) == pytest.approx(0.0, abs=1e-6)
-    assert np.isnan(evaluator.mean_pairwise_distance(x[:1]))
+    assert judge.mean_pairwise_distance(x) == pytest.approx(brute)
+    assert judge.mean_pairwise_distance(np.repeat(x[:1], 5, axis=0)) == pytest.approx(0.0, abs=1e-6)
+    assert np.isnan(judge.mean_pairwise_distance(x[:1]))
 
 
 def test_within_class_diversity_groups_by_label():
     features = np.array([[0.0], [2.0], [5.0], [5.0], [9.0]])
     labels = np.array([0, 0, 1, 1, 2])
-    diversity = evaluator.within_class_diversity(features, labels, num_classes=4)
+    diversity = judge.within_class_diversity(features, labels, num_classes=4)
     np.testing.assert_allclose(diversity[:2], [2.0, 0.0])
     assert np.isnan(diversity[2]) and np.isnan(diversity[3])
 
@@ -87,8 +88,8 @@ def test_within_class_diversity_groups_by_label():
 def test_histogram_and_per_class_accuracy():
     predictions = np.array([0, 0, 1, 1, 1, 9])
     requested = np.array([0, 1, 1, 1, 2, 9])
-    np.testing.assert_allclose(evaluator.class_histogram(predictions), [2 / 6, 3 / 6, 0, 0, 0, 0, 0, 0, 0, 1 / 6])
-    accuracy = evaluator.per_class_accuracy(predictions, requested)
+    np.testing.assert_allclose(judge.class_histogram(predictions), [2 / 6, 3 / 6, 0, 0, 0, 0, 0, 0, 0, 1 / 6])
+    accuracy = judge.per_class_accuracy(predictions, requested)
     np.testing.assert_allclose(accuracy[[0, 1, 2, 9]], [1.0, 2 / 3, 0.0, 1.0])
     assert np.isnan(accuracy[5])
 
@@ -96,11 +97,11 @@ def test_histogram_and_per_class_accuracy():
 def test_nearest_images_finds_an_exact_copy():
     pool = np.random.default_rng(3).integers(0, 256, (50, 28, 28), dtype=np.uint8)
     samples = pool[[17, 4]].astype(np.float32) / 255.0
-    index, distance = evaluator.nearest_images(samples, pool)
+    index, distance = judge.nearest_images(samples, pool)
     np.testing.assert_array_equal(index, [17, 4])
     np.testing.assert_allclose(distance, 0.0, atol=1e-6)
     noisy = np.clip(samples + 0.1, 0, 1)
-    assert np.all(evaluator.nearest_images(noisy, pool)[1] > 0.05)
+    assert np.all(judge.nearest_images(noisy, pool)[1] > 0.05)
 
 
 # ---- the classifier file -------------------------------------------------------------------------
@@ -108,9 +109,9 @@ def test_nearest_images_finds_an_exact_copy():
 def test_shipped_classifier_accuracy_is_what_its_file_says(classifier, holdout):
     recorded = classifier.info["holdout_accuracy"]
     assert recorded >= 0.98
-    predictions, features = evaluator.classify(classifier.model, holdout.images)
+    predictions, features = judge.classify(classifier.model, holdout.images)
     assert np.mean(predictions == holdout.labels) == pytest.approx(recorded, abs=1e-9)
-    assert features.shape == (len(holdout.labels), evaluator.FEATURE_DIM)
+    assert features.shape == (len(holdout.labels), judge.classifier.FEATURE_DIM)
     assert classifier.info["holdout_size"] == len(holdout.labels)
     assert classifier.info["train_size"] + classifier.info["holdout_size"] == 10_000
     assert classifier.info["frechet_floor"] > 0
@@ -118,41 +119,41 @@ def test_shipped_classifier_accuracy_is_what_its_file_says(classifier, holdout):
 
 def test_classifier_round_trip_and_damaged_files(classifier, tmp_path):
     copy = tmp_path / "copy.h5"
-    evaluator.save_classifier(copy, classifier)
-    again = evaluator.load_classifier(copy)
+    judge.save_classifier(copy, classifier)
+    again = judge.load_classifier(copy)
     digits = np.random.default_rng(4).random((5, 28, 28)).astype(np.float32)
-    np.testing.assert_array_equal(evaluator.classify(again.model, digits)[0],
-                                  evaluator.classify(classifier.model, digits)[0])
+    np.testing.assert_array_equal(judge.classify(again.model, digits)[0],
+                                  judge.classify(classifier.model, digits)[0])
     assert again.info["holdout_accuracy"] == classifier.info["holdout_accuracy"]
 
     with pytest.raises(DataError, match="missing"):
-        evaluator.load_classifier(tmp_path / "absent.h5")
+        judge.load_classifier(tmp_path / "absent.h5")
     truncated = tmp_path / "truncated.h5"
     truncated.write_bytes(copy.read_bytes()[:5000])
     with pytest.raises(DataError, match="damaged"):
-        evaluator.load_classifier(truncated)
+        judge.load_classifier(truncated)
     with h5py.File(copy, "a") as f:
         del f["weights/hidden.weight"]
     with pytest.raises(DataError, match="damaged"):
-        evaluator.load_classifier(copy)
+        judge.load_classifier(copy)
 
 
 def test_train_classifier_learns_from_one_epoch(tmp_path):
     torch.set_num_threads(1)
     out = tmp_path / "small.h5"
-    trained = evaluator.train_classifier(out, epochs=1, holdout_fraction=0.8)
+    trained = judge.train_classifier(out, epochs=1, holdout_fraction=0.8)
     assert out.is_file()
     # 2,000 training images, one epoch: far from perfect, far above chance (10%)
     assert trained.info["holdout_accuracy"] > 0.6
     assert trained.info["train_size"] == 2000
-    assert evaluator.load_classifier(out).info["holdout_accuracy"] == trained.info["holdout_accuracy"]
+    assert judge.load_classifier(out).info["holdout_accuracy"] == trained.info["holdout_accuracy"]
 
 
 # ---- judging generators ------------------------------------------------------------------------------
 
 def test_shipped_conditional_generator_clears_the_bars(cgan, classifier):
     config, generator = cgan
-    scores = evaluator.score_generator(generator, config.latent_dim, classifier, per_class=200, seed=123)
+    scores = judge.score_generator(generator, config.latent_dim, classifier, per_class=200, seed=123)
     assert scores.conditional
     assert np.all(scores.accuracy >= 0.93), scores.accuracy     # 1,000 per digit must reach 95% (recorded)
     assert np.all(scores.diversity_ratio >= 0.8), scores.diversity_ratio
@@ -160,13 +161,13 @@ def test_shipped_conditional_generator_clears_the_bars(cgan, classifier):
 
 
 def test_recorded_scores_of_the_shipped_generator(cgan):
-    recorded = evaluator.read_scores(open_run("pretrained:mnist-cgan").path)
+    recorded = judge.read_scores(open_run("pretrained:mnist-cgan").path)
     assert recorded is not None
     scores, attrs = recorded
     assert scores.samples_per_class == 1000
     assert scores.meets(0.95, 0.8)
     assert attrs["classifier_accuracy"] >= 0.98
-    assert "gan_engine.evaluator score" in attrs["command"]
+    assert "gan_engine.evaluator score" in attrs["command"]   # recorded when the file was made
 
 
 class _IgnoresZ(torch.nn.Module):
@@ -182,18 +183,18 @@ class _IgnoresZ(torch.nn.Module):
 
 def test_a_collapsed_generator_scores_no_diversity(cgan, classifier):
     config, generator = cgan
-    scores = evaluator.score_generator(_IgnoresZ(generator), config.latent_dim, classifier, per_class=20)
+    scores = judge.score_generator(_IgnoresZ(generator), config.latent_dim, classifier, per_class=20)
     assert np.all(scores.diversity < 1e-3)
     assert not scores.meets()
 
 
 def test_unconditional_scores_use_the_histogram(classifier):
     from gan_engine.config import preset
-    from gan_engine.models import build_models
+    from gan_engine.train.models import build_models
 
     torch.manual_seed(0)
     generator, _ = build_models(preset("mnist-gan", hidden_dim=16))
-    scores = evaluator.score_generator(generator, 64, classifier, per_class=10)
+    scores = judge.score_generator(generator, 64, classifier, per_class=10)
     assert not scores.conditional and np.all(np.isnan(scores.accuracy))
     assert scores.histogram.sum() == pytest.approx(1.0)
     assert scores.real_histogram.sum() == pytest.approx(1.0)
@@ -203,27 +204,27 @@ def test_scores_round_trip_through_a_run_file(cgan, classifier, tmp_path):
     copy = tmp_path / "run.h5"
     shutil.copy(open_run("pretrained:mnist-cgan").path, copy)
     config, generator = cgan
-    scores = evaluator.score_generator(generator, config.latent_dim, classifier, per_class=10)
-    evaluator.write_scores(copy, scores, classifier, command="test")
-    again, attrs = evaluator.read_scores(copy)
+    scores = judge.score_generator(generator, config.latent_dim, classifier, per_class=10)
+    judge.write_scores(copy, scores, classifier, command="test")
+    again, attrs = judge.read_scores(copy)
     np.testing.assert_allclose(again.accuracy, scores.accuracy)
     assert again.frechet == scores.frechet and attrs["command"] == "test"
     assert open_run(str(copy)).summary().status == "done"   # still a valid run file
     with h5py.File(copy, "a") as f:
         del f["evaluation/diversity"]
     with pytest.raises(DataError, match="damaged"):
-        evaluator.read_scores(copy)
+        judge.read_scores(copy)
 
 
 def test_score_rejects_generators_that_do_not_draw_digits(classifier):
     from gan_engine.config import preset
-    from gan_engine.models import build_models
+    from gan_engine.train.models import build_models
 
     generator, _ = build_models(preset("faces", hidden_dim=8, image_size=16))
     with pytest.raises(DataError, match="28x28"):
-        evaluator.score_generator(generator, 100, classifier, per_class=1)
+        judge.score_generator(generator, 100, classifier, per_class=1)
 
 
 def test_sampling_seed_is_checked_by_the_command_line(capsys):
-    assert evaluator.main(["score", "--run", "pretrained:mnist-cgan", "--per-class", "1", "--seed", "-3"]) == 2
+    assert cli_main(["score", "--run", "pretrained:mnist-cgan", "--per-class", "1", "--seed", "-3"]) == 2
     assert "seed" in capsys.readouterr().err

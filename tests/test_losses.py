@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from gan_engine.errors import ConfigError
-from gan_engine.losses import discriminator_loss, discriminator_probability, generator_loss, r1_penalty
+from gan_engine.train.losses import discriminator_loss, discriminator_probability, generator_loss, r1_penalty
 
 LN3 = math.log(3.0)
 # D(x) = sigmoid(logit): logit 0 -> 0.5, ln 3 -> 0.75, -ln 3 -> 0.25

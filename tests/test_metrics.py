@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from gan_engine import metrics
-from gan_engine.distributions import Normal, toy_target
+from gan_engine.train import metrics
+from gan_engine.theory.distributions import Normal, toy_target
 from gan_engine.errors import ConfigError
 
 RING = toy_target("ring2d")

@@ -8,7 +8,7 @@ from torch import nn
 
 from gan_engine.config import RunConfig, preset
 from gan_engine.errors import ConfigError
-from gan_engine.models import (ConvDiscriminator, ConvGenerator, LabelProjection, MLPDiscriminator, MLPGenerator,
+from gan_engine.train.models import (ConvDiscriminator, ConvGenerator, LabelProjection, MLPDiscriminator, MLPGenerator,
                                build_models, conv_stages, data_shape)
 
 torch.set_num_threads(1)

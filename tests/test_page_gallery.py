@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan_engine import sampling
+from gan_engine.judge import sampling
 from gan_engine.config import preset
-from gan_engine.models import build_models
-from gan_engine.runfile import RunRecord, state_arrays, write_run_file
-from gan_engine.store import RunStore
+from gan_engine.train.models import build_models
+from gan_engine.runs.runfile import RunRecord, state_arrays, write_run_file
+from gan_engine.runs.store import RunStore
 from ui import gallery_view as view
 from ui.i18n import LANG_WIDGET_KEY
 from ui.strings.gallery import EN, ZH

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan_engine import theory_figure1, theory_model
+from gan_engine.theory import figure1 as theory_figure1
+from gan_engine.theory import model as theory_model
 from ui.i18n import LANG_WIDGET_KEY
 from ui.strings.theory import EN, ZH
 

@@ -17,8 +17,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan_engine.config import PRESETS
-from gan_engine.runfile import RunRecord, write_run_file
-from gan_engine.store import RunStore
+from gan_engine.runs.runfile import RunRecord, write_run_file
+from gan_engine.runs.store import RunStore
 from ui import training_view as view
 from ui.i18n import LANG_QUERY_PARAM
 from ui.strings import training as strings

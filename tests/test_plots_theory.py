@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from gan_engine import theory, theory_model
-from gan_engine.distributions import Normal, Uniform
+from gan_engine.theory import divergences as theory
+from gan_engine.theory import model as theory_model
+from gan_engine.theory.distributions import Normal, Uniform
 from gan_engine.plots import style
 from gan_engine.plots import theory as plots
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gan_engine import anchors
-from gan_engine.distributions import toy_target
+from gan_engine.train import anchors
+from gan_engine.theory.distributions import toy_target
 from gan_engine.plots import training as plots
 
 
@@ -85,7 +85,7 @@ def test_time_series_figures_carry_a_bounded_number_of_points(builder: str) -> N
 def test_equilibrium_losses_are_the_engine_losses_at_d_one_half(loss: str, smoothing: float) -> None:
     import torch
 
-    from gan_engine import losses
+    from gan_engine.train import losses
 
     # The logit at which D outputs 1/2: 0 through a sigmoid, the score 1/2 itself for lsgan.
     logits = torch.full((16,), 0.5 if loss == "lsgan" else 0.0)

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from gan_engine.limits import Limits
-from gan_engine.runner import Runner
-from gan_engine.store import RunStore
+from gan_engine.runs.runner import Runner
+from gan_engine.runs.store import RunStore
 from runhelpers import eventually, kill, kill_workers, tiny, worker_pids, worker_starts
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,7 +52,7 @@ WRITER = """
 import sys
 import numpy as np
 from runhelpers import tiny
-from gan_engine.runfile import RunRecord, write_run_file
+from gan_engine.runs.runfile import RunRecord, write_run_file
 from pathlib import Path
 config = tiny(iterations=10**6)
 record, path = RunRecord(key=config.key(), config=config, status="running"), Path(sys.argv[1])
@@ -150,8 +150,8 @@ import json, sys, time
 from pathlib import Path
 from gan_engine.config import RunConfig
 from gan_engine.limits import Limits
-from gan_engine.runner import Runner
-from gan_engine.store import RunStore
+from gan_engine.runs.runner import Runner
+from gan_engine.runs.store import RunStore
 runner = Runner(RunStore(sys.argv[1]), limits=Limits.from_env(local=True))
 config = RunConfig.from_dict(json.loads(sys.argv[3]))
 print("ready", flush=True)
@@ -181,8 +181,8 @@ SERVER = """
 import json, sys
 from gan_engine.config import RunConfig
 from gan_engine.limits import Limits
-from gan_engine.runner import Runner
-from gan_engine.store import RunStore
+from gan_engine.runs.runner import Runner
+from gan_engine.runs.store import RunStore
 runner = Runner(RunStore(sys.argv[1]), max_workers=1, limits=Limits.from_env(local=True))
 configs = [RunConfig.from_dict(c) for c in json.loads(sys.argv[2])]
 outcomes = [runner.launch(c).outcome for c in configs]
@@ -222,8 +222,8 @@ def in_namespace(mount: str, script: str, *args: str) -> dict:
 
 def make_finished(runs: Path) -> str:
     """A finished run (real weights) in `runs`, checked loadable; its key."""
-    from gan_engine.models import build_models
-    from gan_engine.runfile import RunRecord, state_arrays, write_run_file
+    from gan_engine.train.models import build_models
+    from gan_engine.runs.runfile import RunRecord, state_arrays, write_run_file
 
     config = tiny(400)
     record = RunRecord(key=config.key(), config=config, status="done", total=20, iteration=20, device="cpu")
@@ -241,8 +241,8 @@ FULL_DISK = """
 import hashlib, json, os, shutil, sys
 from runhelpers import tiny
 from gan_engine.limits import Limits
-from gan_engine.runner import Runner
-from gan_engine.store import RunStore
+from gan_engine.runs.runner import Runner
+from gan_engine.runs.store import RunStore
 runs, original = sys.argv[1], sys.argv[2]
 precious = os.path.basename(original).removesuffix(".h5")
 store = RunStore(runs)
@@ -284,8 +284,8 @@ import json, subprocess, sys
 from runhelpers import tiny
 from gan_engine.errors import RunError
 from gan_engine.limits import Limits
-from gan_engine.runner import Runner
-from gan_engine.store import RunStore
+from gan_engine.runs.runner import Runner
+from gan_engine.runs.store import RunStore
 runs, key = sys.argv[1], sys.argv[2]
 store = RunStore(runs)
 runner = Runner(store, limits=Limits.from_env(local=True))

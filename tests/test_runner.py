@@ -14,9 +14,9 @@ import pytest
 from gan_engine.config import preset
 from gan_engine.errors import ConfigError, DataError, QueueFullError, RunError
 from gan_engine.limits import Limits
-from gan_engine.runfile import RunFile, RunRecord, write_run_file
-from gan_engine.runner import Runner, remaining_seconds
-from gan_engine.store import RunStore
+from gan_engine.runs.runfile import RunFile, RunRecord, write_run_file
+from gan_engine.runs.runner import Runner, remaining_seconds
+from gan_engine.runs.store import RunStore
 from runhelpers import eventually, tiny, worker_pids, worker_starts, write_finished
 
 

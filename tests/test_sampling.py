@@ -1,4 +1,4 @@
-"""gan_engine.sampling: seeds, lerp/slerp, corner grids, label morphing, grids and files.
+"""gan_engine.judge.sampling: seeds, lerp/slerp, corner grids, label morphing, grids and files.
 
 Generators here are the engine's real models (`build_models`), freshly initialised with a
 fixed seed: the properties tested (determinism, endpoints, shapes) do not need training.
@@ -13,12 +13,12 @@ import pytest
 import torch
 from PIL import Image
 
-from gan_engine import sampling
+from gan_engine.judge import sampling
 from gan_engine.config import preset
 from gan_engine.errors import ConfigError, GanExplorerError
-from gan_engine.models import build_models
-from gan_engine.runfile import RunRecord, state_arrays, write_run_file
-from gan_engine.store import RunStore
+from gan_engine.train.models import build_models
+from gan_engine.runs.runfile import RunRecord, state_arrays, write_run_file
+from gan_engine.runs.store import RunStore
 
 LATENT = 64
 
@@ -162,7 +162,7 @@ def test_same_seed_gives_the_same_grid(cgan):
     np.testing.assert_array_equal(labels, [1, 1, 1, 1, 7, 7, 7, 7])
     np.testing.assert_array_equal(a, b)
     assert not np.allclose(a, c)
-    np.testing.assert_array_equal(sampling.image_grid(a, 4), sampling.image_grid(b, 4))
+    np.testing.assert_array_equal(sampling.tile_images(a, 4, border=True), sampling.tile_images(b, 4, border=True))
 
 
 def test_same_z_every_digit_holds_z_along_a_row(cgan):
@@ -192,7 +192,7 @@ def test_generate_batches_large_requests(gan):
 
 def test_image_grid_layout_and_padding():
     images = np.stack([np.full((4, 5), v, np.uint8) for v in (10, 20, 30)])
-    grid = sampling.image_grid(images, cols=2, pad=1, pad_value=255)
+    grid = sampling.tile_images(images, 2, pad=1, pad_value=255, border=True)
     assert grid.shape == (2 * 5 + 1, 2 * 6 + 1)
     assert grid[1, 1] == 10 and grid[1, 7] == 20 and grid[6, 1] == 30
     assert grid[6, 7] == 255   # the missing fourth cell stays padding
@@ -202,14 +202,14 @@ def test_image_grid_layout_and_padding():
 def test_image_grid_colour_and_float_input():
     images = np.zeros((4, 3, 3, 3), np.float32)
     images[1] = 1.0
-    grid = sampling.image_grid(images, cols=4, pad=0)
+    grid = sampling.tile_images(images, 4, pad=0, border=True)
     assert grid.shape == (3, 12, 3) and grid.dtype == np.uint8
     assert grid[0, 3:6].min() == 255 and grid[0, :3].max() == 0
 
 
 def test_image_grid_rejects_empty_stacks():
     with pytest.raises(ConfigError):
-        sampling.image_grid(np.zeros((0, 28, 28)), 4)
+        sampling.tile_images(np.zeros((0, 28, 28)), 4)
 
 
 def test_png_round_trip():

@@ -17,9 +17,9 @@ import torch
 
 from gan_engine.config import preset
 from gan_engine.errors import RunError
-from gan_engine.models import build_models
-from gan_engine.runfile import MAX_SNAPSHOTS, RunFile, RunRecord, state_arrays, write_run_file
-from gan_engine.store import RunStore, open_run, pretrained_path
+from gan_engine.train.models import build_models
+from gan_engine.runs.runfile import MAX_SNAPSHOTS, RunFile, RunRecord, state_arrays, write_run_file
+from gan_engine.runs.store import RunStore, open_run, pretrained_path
 
 
 def make_record(seed: int = 0, status: str = "done", logs: int = 5, snapshots: int = 3,

@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from gan_engine import theory, theory_figure1, theory_model
-from gan_engine.distributions import Distribution1D, Gamma, Laplace, Mixture, Normal, Uniform
+from gan_engine.theory import divergences as theory
+from gan_engine.theory import figure1 as theory_figure1
+from gan_engine.theory import model as theory_model
+from gan_engine.theory.distributions import Distribution1D, Gamma, Laplace, Mixture, Normal, Uniform
 from gan_engine.errors import ConfigError
 
 pytestmark = pytest.mark.filterwarnings("error")

@@ -10,9 +10,9 @@ import pytest
 import torch
 
 from gan_engine.config import RunConfig, preset
-from gan_engine.datasets import load_real_data
+from gan_engine.train.real_data import load_real_data
 from gan_engine.errors import ConfigError, DataError
-from gan_engine.training import (TrainingCallbacks, _Loop, bf16_supported, configure_threads, resolve_device,
+from gan_engine.train.loop import (TrainingCallbacks, _Loop, bf16_supported, configure_threads, resolve_device,
                                  train)
 
 torch.set_num_threads(1)

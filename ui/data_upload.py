@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_engine.data_uploads import KINDS, MAX_UPLOAD_MB, StoredUpload, store_upload
+from gan_engine.data.uploads import KINDS, MAX_UPLOAD_MB, StoredUpload, store_upload
 from gan_engine.errors import GanExplorerError
 from ui.i18n import t
 

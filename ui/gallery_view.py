@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from gan_engine import evaluator, sampling
+from gan_engine import judge
+from gan_engine.judge import sampling
 from gan_engine.data import holdout_split, load_mnist
-from gan_engine.datasets import MNIST_HOLDOUT_FRACTION, MNIST_SPLIT_SEED
+from gan_engine.train.real_data import MNIST_HOLDOUT_FRACTION, MNIST_SPLIT_SEED
 from gan_engine.errors import ConfigError
-from gan_engine.sampling import GeneratorSource, LoadedGenerator
-from gan_engine.store import RunStore, default_runs_dir
+from gan_engine.judge.sampling import GeneratorSource, LoadedGenerator
+from gan_engine.runs.store import RunStore, default_runs_dir
 
 SHEET_PIXELS = 640      # displayed sheets are enlarged by a whole factor towards this width
 STRIP_PIXELS = 600      # the same for the interpolation strips
@@ -68,7 +69,7 @@ def _sheet(images: np.ndarray, cols: int, target_pixels: int) -> Sheet:
     Enlarging here (nearest neighbour) keeps the pixels crisp; a browser scaling a small
     picture up would blur them.
     """
-    grid = sampling.image_grid(images, cols)
+    grid = sampling.tile_images(images, cols, border=True)
     factor = max(1, round(target_pixels / grid.shape[1]))
     return Sheet(sampling.png_bytes(sampling.upscale(grid, factor)))
 
@@ -142,22 +143,22 @@ def label_morph(spec: str, stamp: int, _source: GeneratorSource, seed: int, star
 # ---- diagnostics -------------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False)
-def classifier() -> evaluator.Classifier:
+def classifier() -> judge.Classifier:
     """The shipped digit classifier (DataError when its file is missing or damaged)."""
-    return evaluator.load_classifier()
+    return judge.load_classifier()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def recorded_scores(spec: str, stamp: int, _source: GeneratorSource) -> tuple[evaluator.GeneratorScores, dict] | None:
-    """The evaluation stored in the generator's file by `gan_engine.evaluator score`, if any."""
-    return evaluator.read_scores(_source.path)
+def recorded_scores(spec: str, stamp: int, _source: GeneratorSource) -> tuple[judge.GeneratorScores, dict] | None:
+    """The evaluation stored in the generator's file by `gan-explorer score --write`, if any."""
+    return judge.read_scores(_source.path)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def live_scores(spec: str, stamp: int, _source: GeneratorSource, per_class: int) -> evaluator.GeneratorScores:
+def live_scores(spec: str, stamp: int, _source: GeneratorSource, per_class: int) -> judge.GeneratorScores:
     """Score a generator that carries no recorded evaluation (about a second per 1,000 samples)."""
     model = generator(spec, stamp, _source)
-    return evaluator.score_generator(model.generator, model.latent_dim, classifier(), per_class)
+    return judge.score_generator(model.generator, model.latent_dim, classifier(), per_class)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -190,8 +191,8 @@ def nearest(spec: str, stamp: int, _source: GeneratorSource, digit: int | None, 
     fit, held = mnist_parts(model.config.data_path)
     z = sampling.latents(seed, NEAREST_COUNT, model.latent_dim)
     samples = sampling.generate(model.generator, z, _labels(model, digit, NEAREST_COUNT))
-    index, distances = evaluator.nearest_images(samples, fit)
+    index, distances = judge.nearest_images(samples, fit)
     reference = held[np.linspace(0, len(held) - 1, min(NEAREST_REFERENCE, len(held))).astype(int)]
-    _, real_distances = evaluator.nearest_images(reference, fit)
+    _, real_distances = judge.nearest_images(reference, fit)
     return Nearest(_sheet(samples, NEAREST_COUNT, STRIP_PIXELS), _sheet(fit[index], NEAREST_COUNT, STRIP_PIXELS),
                    distances, float(np.median(real_distances)))

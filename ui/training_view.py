@@ -20,18 +20,18 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from gan_engine import anchors
+from gan_engine.train import anchors
 from gan_engine.config import LOSSES, OPTIMIZERS, PRESETS, RunConfig, preset
-from gan_engine.data_paths import data_root
-from gan_engine.distributions import toy_target
+from gan_engine.data.paths import data_root
+from gan_engine.runs import ACTIVE, CACHED_STATUSES
+from gan_engine.theory.distributions import toy_target
 from gan_engine.plots import training as plots
-from gan_engine.runner import Runner
-from gan_engine.store import RunStore
+from gan_engine.runs.runner import Runner
+from gan_engine.runs.store import RunStore
 from ui import data_upload
 from ui.i18n import TABLES, current_language, t
 
 PRESET_KEY = "train_preset"
-ACTIVE_STATUSES = ("queued", "running")
 POLL_SECONDS = 1.0
 RUNS_ENV = "GAN_EXPLORER_RUNS"
 
@@ -111,7 +111,7 @@ def store() -> RunStore:
 @st.cache_resource(show_spinner=False)
 def machine_device() -> str:
     """The device a new run trains on here: "cuda", "mps" or "cpu"."""
-    from gan_engine.training import resolve_device  # torch loads once, on first use
+    from gan_engine.train.loop import resolve_device  # torch loads once, on first use
 
     return resolve_device("auto").type
 
@@ -463,10 +463,10 @@ def sweep_grid(base: RunConfig, ks: list[int], lrs: list[float], metric: str) ->
             status = summary.status if summary else None
             if status is not None:
                 notes[i, j] = t(f"training.status.{status}")
-            if status in ("done", "diverged"):
+            if status in CACHED_STATUSES:
                 values[i, j] = summary.metrics.get(metric, summary.latest.get(metric, np.nan))
                 trained.add(key)
-            elif status in ACTIVE_STATUSES:
+            elif status in ACTIVE:
                 active = True
             else:
                 missing.append(config)

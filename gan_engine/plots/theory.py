@@ -20,9 +20,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gan_engine.plots.style import TEMPLATE
-from gan_engine.theory import GeneratorLossCurves
-from gan_engine.theory_figure1 import Figure1Run
-from gan_engine.theory_model import ShiftSweep
+from gan_engine.theory.divergences import GeneratorLossCurves
+from gan_engine.theory.figure1 import Figure1Run
+from gan_engine.theory.model import ShiftSweep
 
 DATA = "#1E1B2E"
 GENERATOR = "#7A3EF0"

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from gan_engine.plots import tiles
+
 MAX_POINTS = 400          # per line in a time-series chart
 MAX_SAMPLES = 1500        # points in a 2-D sample cloud
 MAX_MAPPING_LINES = 60    # z -> G(z) segments in the 1-D figure
@@ -84,7 +86,7 @@ def downsample(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFram
 def equilibrium_losses(loss: str, label_smoothing: float = 0.0) -> tuple[float, float]:
     """The (D loss, G loss) values at the game's equilibrium, where D = 1/2 everywhere.
 
-    With the training core's definitions (gan_engine.losses): D's loss is the sum of its
+    With the training core's definitions (gan_engine.train.losses): D's loss is the sum of its
     real and fake terms, ln 2 each for cross-entropy, so 2 ln 2; G's is ln 2 for the
     non-saturating loss and log(1 - 1/2) = -ln 2 for minimax. Least squares on a score of
     1/2: D ½[(½ - t)² + ¼] with real target t = 1 - label_smoothing (0.25 for t = 1), G
@@ -299,20 +301,12 @@ def snapshot_2d_figure(snapshot: Mapping[str, np.ndarray], centers: np.ndarray,
 
 
 def tile_images(images: np.ndarray, columns: int = 8, pad: int = 2) -> np.ndarray:
-    """Tile (n, H, W) or (n, H, W, 3) uint8 images into one (rows·(H+pad), cols·(W+pad), 3) array."""
+    """The first MAX_IMAGES of (n, H, W) or (n, H, W, 3) uint8 images as one RGB sheet
+    (rows·(H+pad)−pad, cols·(W+pad)−pad, 3), for plotly's image trace."""
     images = np.asarray(images)[:MAX_IMAGES]
     if images.ndim == 3:
         images = np.repeat(images[..., None], 3, axis=-1)
-    n, height, width, _ = images.shape
-    columns = max(1, min(columns, n))
-    rows = math.ceil(n / columns)
-    canvas = np.full((rows * (height + pad) - pad, columns * (width + pad) - pad, 3), 255, dtype=np.uint8)
-    for index, image in enumerate(images):
-        r, c = divmod(index, columns)
-        top, left = r * (height + pad), c * (width + pad)
-        canvas[top:top + height, left:left + width] = image
-    return canvas
-
+    return tiles.tile_images(images, max(1, min(columns, len(images))), pad)
 
 
 def image_grid_figure(images: np.ndarray, image_labels: Sequence[int] | None = None,

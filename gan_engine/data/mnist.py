@@ -20,12 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_engine.data_download import DownloadProgress, download_mnist, mnist_file_names
-from gan_engine.data_mnist_formats import IMAGE_MAGIC, LABEL_MAGIC, check_labels, read_idx, read_mnist_csv
-from gan_engine.data_paths import DATA_ENV, default_data_dir
+from gan_engine.data.download import DownloadProgress, download_mnist, mnist_file_names
+from gan_engine.data.mnist_formats import IMAGE_MAGIC, LABEL_MAGIC, check_labels, read_idx, read_mnist_csv
+from gan_engine.data.paths import DATA_ENV, default_data_dir
 from gan_engine.errors import DataError
 
 CSV_NAMES = {"train": "mnist_train.csv", "test": "mnist_test.csv"}
+
+NUM_CLASSES = 10   # the digits 0-9: the one owner of this number
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ A distribution is chosen as a family from FAMILIES plus that family's parameters
 ranges in PARAM_RANGES, starting points in PRESETS); `build_distribution` turns such a
 parameter set into a `Distribution1D`. `compare` evaluates a (p_data, p_g) pair on the
 page's grid and computes D*, V(D*, G), the divergences and the identity V(D*, G) =
-−log 4 + 2·JSD with the primitives of `gan_engine.theory`; `divergence_vs_shift` is the
+−log 4 + 2·JSD with the primitives of `gan_engine.theory.divergences`; `divergence_vs_shift` is the
 sweep behind "why gradients vanish".
 """
 
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gan_engine.distributions import Distribution1D, Gamma, Laplace, Mixture, Normal, Uniform
+from gan_engine.theory.distributions import Distribution1D, Gamma, Laplace, Mixture, Normal, Uniform
 from gan_engine.errors import ConfigError
-from gan_engine.theory import (LOG4, MIN_POINTS_PER_SCALE, VANISH_REL_TOL, GridDensity, cdf_rows, default_grid,
+from gan_engine.theory.divergences import (LOG4, MIN_POINTS_PER_SCALE, VANISH_REL_TOL, GridDensity, cdf_rows, default_grid,
                                density_on_grid, jsd, jsd_rows, kl_from_log, optimal_discriminator, trapezoid_weights,
                                unit_mass, validated_grid, value_function, wasserstein1)
 

@@ -37,7 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gan_engine.distributions import Distribution1D
+from gan_engine.theory.distributions import Distribution1D
+from gan_engine.theory.divergences import jsd_rows
 from gan_engine.errors import ConfigError
 
 GRID_POINTS = 512
@@ -107,10 +108,8 @@ def jsd_on_grid(p: np.ndarray, q: np.ndarray, x: np.ndarray, q_off_grid: float =
     p = np.clip(np.asarray(p, dtype=np.float64), 0.0, None)
     q = np.clip(np.asarray(q, dtype=np.float64), 0.0, None)
     p = p / (p.sum() * step)
-    m = 0.5 * (p + q)
-    kl_pm = np.sum(p[p > 0] * np.log(p[p > 0] / m[p > 0])) * step
-    kl_qm = np.sum(q[q > 0] * np.log(q[q > 0] / m[q > 0])) * step
-    value = 0.5 * (kl_pm + kl_qm) + 0.5 * q_off_grid * math.log(2.0)
+    on_grid = float(jsd_rows(p, q, np.full(p.shape, step)))    # the Theory page's JSD, rectangle weights
+    value = on_grid + 0.5 * q_off_grid * math.log(2.0)
     return float(min(max(value, 0.0), math.log(2.0)))
 
 

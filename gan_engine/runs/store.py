@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gan_engine import PRETRAINED_DIR
 from gan_engine.config import RunConfig
-from gan_engine.coordination import KEY_PATTERN, RunDir, default_runs_dir
+from gan_engine.runs.coordination import KEY_PATTERN, RunDir, default_runs_dir
 from gan_engine.errors import RunError
-from gan_engine.runfile import ACTIVE, STATUSES, RunFile, RunSummary
+from gan_engine.runs.runfile import ACTIVE, CACHED_STATUSES, STATUSES, RunFile, RunSummary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,10 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["STATUSES", "CACHED_STATUSES", "RunStore", "RunSummary", "RunFile", "PRETRAINED_DIR",
            "default_runs_dir", "pretrained_path", "list_pretrained", "open_run"]
 
-# Statuses served from the cache: a seeded run that diverged diverges again, so it is a
-# result too. Failed, cancelled and interrupted runs start afresh when launched again.
-CACHED_STATUSES = ("done", "diverged")
-PRETRAINED_DIR = Path(__file__).resolve().parent / "pretrained"
 # Checkpoint suffixes a user may hand over as "weights": named as paths so the refusal says why.
 PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin")
 INTERRUPTED_MESSAGE = ("The worker stopped before the run finished (killed, out of memory or the machine "

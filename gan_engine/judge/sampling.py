@@ -24,13 +24,14 @@ from PIL import Image
 from torch import nn
 
 from gan_engine.config import RunConfig
+from gan_engine.data import NUM_CLASSES
+from gan_engine.plots.tiles import tile_images, to_uint8
 from gan_engine.errors import ConfigError, GanExplorerError, RunError
-from gan_engine.runfile import RunFile
-from gan_engine.store import RunStore, list_pretrained, pretrained_path
+from gan_engine.runs.runfile import RunFile
+from gan_engine.runs.store import RunStore, list_pretrained, pretrained_path
 
 MAX_SEED = 2**31 - 1
 IMAGE_TARGETS = ("mnist", "faces")
-NUM_CLASSES = 10
 # Generate at most this many images per forward pass: bounds peak memory on a small
 # hosted machine while keeping the per-call overhead negligible.
 GENERATE_BATCH = 1000
@@ -289,35 +290,6 @@ def same_z_every_digit(generator: nn.Module, latent_dim: int, rows: int, seed: i
 
 
 # ---- images and files ----------------------------------------------------------------------
-
-def to_uint8(images: np.ndarray) -> np.ndarray:
-    """Float images in [0, 1] (or already uint8) as uint8 0..255, same shape."""
-    images = np.asarray(images)
-    if images.dtype == np.uint8:
-        return images
-    return (np.clip(images, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
-
-
-def image_grid(images: np.ndarray, cols: int, pad: int = 2, pad_value: int = 255) -> np.ndarray:
-    """Tile images (N, H, W) or (N, H, W, 3) into one uint8 picture, row-major.
-
-    Returns (rows*(H+pad)+pad, cols*(W+pad)+pad) (plus the channel axis for colour);
-    unfilled cells of the last row are left as padding.
-    """
-    images = to_uint8(images)
-    if images.ndim not in (3, 4) or len(images) == 0:
-        raise ConfigError(f"image_grid needs a non-empty stack (N, H, W[, 3]); got shape {images.shape}.")
-    if cols < 1:
-        raise ConfigError(f"A grid needs at least one column; got {cols}.")
-    n, h, w = images.shape[:3]
-    rows = -(-n // cols)
-    sheet = np.full((rows * (h + pad) + pad, cols * (w + pad) + pad) + images.shape[3:], pad_value, np.uint8)
-    for i in range(n):
-        r, c = divmod(i, cols)
-        top, left = pad + r * (h + pad), pad + c * (w + pad)
-        sheet[top:top + h, left:left + w] = images[i]
-    return sheet
-
 
 def upscale(image: np.ndarray, factor: int) -> np.ndarray:
     """Nearest-neighbour enlargement by an integer factor (keeps pixels crisp)."""

@@ -26,10 +26,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from gan_engine import metrics
+from gan_engine.train import metrics
 from gan_engine.config import RunConfig
-from gan_engine.distributions import toy_target
-from gan_engine.losses import discriminator_probability, generator_loss
+from gan_engine.theory.distributions import toy_target
+from gan_engine.theory.divergences import optimal_discriminator
+from gan_engine.train.losses import discriminator_probability, generator_loss
 
 SAMPLES_1D = 10_000
 SAMPLES_2D = 2_500
@@ -104,9 +105,7 @@ class Observer:
         p_g, off_grid = metrics.estimate_pg(samples, self.target, self.x)
         x_t = torch.from_numpy(self.x).float().to(self.device).unsqueeze(1)              # (N, 1)
         d = self._point_probability(discriminator, x_t).cpu().numpy()
-        both = self.p_data + p_g
-        d_star = np.full_like(both, np.nan)
-        np.divide(self.p_data, both, out=d_star, where=both > 1e-9)
+        d_star = optimal_discriminator(self.p_data, p_g).astype(self.p_data.dtype)
         g_z = generator(self.latent_grid).squeeze(1).cpu().numpy()
         arrays = {"x": self.x, "p_data": self.p_data, "p_g": p_g, "d": d, "d_star": d_star,
                   "z": self.latent_grid[:, 0].cpu().numpy(), "g_z": g_z}

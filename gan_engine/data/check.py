@@ -23,8 +23,8 @@ from collections import OrderedDict
 from pathlib import Path
 
 from gan_engine.config import RunConfig
-from gan_engine.data_faces import check_faces
-from gan_engine.data_mnist import load_mnist, mnist_found, mnist_search_dirs
+from gan_engine.data.faces import check_faces
+from gan_engine.data.mnist import load_mnist, mnist_found, mnist_search_dirs
 from gan_engine.errors import DataError
 
 _MEMO_SIZE = 64

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gan_engine.config import RunConfig
-from gan_engine.data_check import check_data
-from gan_engine.data_mnist_formats import IMAGE_MAGIC, LABEL_MAGIC
-from gan_engine.data_paths import data_root
+from gan_engine.data.check import check_data
+from gan_engine.data.mnist_formats import IMAGE_MAGIC, LABEL_MAGIC
+from gan_engine.data.paths import data_root
 from gan_engine.errors import DataError
 
 MAX_UPLOAD_MB = 50

@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gan_engine.config import RunConfig
-from gan_engine.data_check import check_data
-from gan_engine.data_paths import resolve_data_path
+from gan_engine.data.check import check_data
+from gan_engine.data.paths import resolve_data_path
 from gan_engine.errors import ConfigError, QueueFullError, RunError
 from gan_engine.limits import Limits
-from gan_engine.runfile import ACTIVE, RunRecord, RunSummary, write_run_file
-from gan_engine.store import CACHED_STATUSES, RunStore
+from gan_engine.runs.runfile import ACTIVE, RunRecord, RunSummary, write_run_file
+from gan_engine.runs.store import CACHED_STATUSES, RunStore
 
-PACKAGE_PARENT = str(Path(__file__).resolve().parents[1])
+PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])   # the folder that holds gan_engine/
 # Checked here, without torch; whether the machine has that device is the worker's to say.
 DEVICE_PATTERN = re.compile(r"^(auto|cpu|mps|cuda(:\d{1,2})?)$")
 EXIT_WAIT_SECONDS = 5.0

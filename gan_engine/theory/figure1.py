@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gan_engine.errors import ConfigError
-from gan_engine.theory import cdf_rows
+from gan_engine.theory.divergences import cdf_rows
 
 
 @dataclass(frozen=True)

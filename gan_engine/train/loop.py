@@ -43,12 +43,12 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from gan_engine import snapshots
+from gan_engine.train import snapshots
 from gan_engine.config import RunConfig
-from gan_engine.datasets import RealData, load_real_data
+from gan_engine.train.real_data import RealData, load_real_data
 from gan_engine.errors import ConfigError
-from gan_engine.losses import discriminator_loss, discriminator_probability, generator_loss, r1_penalty
-from gan_engine.models import build_models
+from gan_engine.train.losses import discriminator_loss, discriminator_probability, generator_loss, r1_penalty
+from gan_engine.train.models import build_models
 
 MAX_DEFAULT_THREADS = 4
 

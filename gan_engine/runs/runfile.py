@@ -44,6 +44,11 @@ FORMAT = "gan-explorer-run"
 FORMAT_VERSION = 1
 STATUSES = ("queued", "running", "done", "failed", "diverged", "cancelled", "interrupted")
 ACTIVE = ("queued", "running")
+# Statuses served from the cache: a seeded run that diverged diverges again, so it is a
+# result too. Failed, cancelled and interrupted runs start afresh when launched again.
+CACHED_STATUSES = ("done", "diverged")
+# Runs whose curves are complete and worth comparing (a cancelled run ended on purpose).
+FINISHED_STATUSES = ("done", "diverged", "cancelled")
 SERIES_COLUMNS = ("iteration", "loss_d", "loss_g", "d_real", "d_fake", "seconds")
 # A run keeps at most this many snapshots: past it every other older one is dropped, so a
 # long run with frequent snapshots still spans its whole history in a bounded file.
@@ -282,7 +287,7 @@ class RunFile:
         """
         import torch
 
-        from gan_engine.models import build_models
+        from gan_engine.train.models import build_models
 
         config = self.summary().config
         generator, discriminator = build_models(config)

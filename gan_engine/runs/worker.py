@@ -23,13 +23,13 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gan_engine.coordination import RunDir
+from gan_engine.runs.coordination import RunDir
 from gan_engine.errors import GanExplorerError, RunError
 
 if TYPE_CHECKING:
-    from gan_engine.runfile import RunRecord
+    from gan_engine.runs.runfile import RunRecord
 
-log = logging.getLogger("gan_engine.worker")
+log = logging.getLogger("gan_engine.runs.worker")
 QUEUE_POLL_SECONDS = 0.2
 CANCEL_POLL_SECONDS = 0.1
 MIN_FLUSH_SECONDS = 1.0
@@ -74,7 +74,7 @@ def run_worker(key: str, root: Path, lock_fd: int | None = None, max_workers: in
         # Only now does the run stop looking live: its final state is already on disk.
         os.close(lock_fd)
     if cache_bytes is not None:
-        from gan_engine.store import RunStore
+        from gan_engine.runs.store import RunStore
 
         evicted = RunStore(root).evict(cache_bytes, keep=(key,))
         if evicted:
@@ -96,7 +96,7 @@ def _wait_for_slot(run_dir: RunDir, key: str, max_workers: int, stop: _Stop) -> 
 
 
 def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool) -> int:
-    from gan_engine.runfile import RunFile, RunRecord
+    from gan_engine.runs.runfile import RunFile, RunRecord
 
     path = run_dir.run_file(key)
     queued = RunFile(path).summary()
@@ -118,15 +118,17 @@ def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool) ->
     run_dir.clear_cancel(key)
     run_dir.mark_used(key)
     log.info("worker %d: run %s ended %s", os.getpid(), key, record.status)
-    return 0 if saved and record.status in ("done", "diverged") else 1
+    from gan_engine.runs.runfile import CACHED_STATUSES
+
+    return 0 if saved and record.status in CACHED_STATUSES else 1
 
 
 def _train(record: "RunRecord", writer: "_RunWriter", run_dir: RunDir, key: str, device: str, stop: _Stop) -> None:
     """Train `record.config`, filling `record`; every outcome ends in a final status."""
-    from gan_engine.runfile import state_arrays
+    from gan_engine.runs.runfile import state_arrays
 
     try:
-        from gan_engine.training import resolve_device, train
+        from gan_engine.train.loop import resolve_device, train
 
         record.device = str(resolve_device(device))
         writer.flush(force=True)
@@ -166,7 +168,7 @@ class _RunWriter:
 
     def flush(self, force: bool = False) -> None:
         """Write now if forced or the interval has passed; a failed write stops training."""
-        from gan_engine.runfile import write_run_file
+        from gan_engine.runs.runfile import write_run_file
 
         now = time.monotonic()
         if self.error is not None or (not force and now - self._last < self._interval):
@@ -182,7 +184,7 @@ class _RunWriter:
 
     def final(self) -> bool:
         """Write the final state durably; when the disk is too full, at least the status."""
-        from gan_engine.runfile import write_run_file
+        from gan_engine.runs.runfile import write_run_file
 
         try:
             write_run_file(self.path, self.record, durable=True)

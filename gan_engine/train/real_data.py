@@ -26,7 +26,7 @@ import torch
 
 from gan_engine.config import RunConfig
 from gan_engine.data import holdout_split, load_faces, load_mnist
-from gan_engine.distributions import toy_target
+from gan_engine.theory.distributions import toy_target
 from gan_engine.errors import DataError
 
 TOY_POOL_SIZE = 2 ** 18

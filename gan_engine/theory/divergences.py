@@ -12,8 +12,8 @@ truncation error. Degenerate inputs have defined answers rather than NaN or warn
 under the first, and D* is NaN (undefined, drawn as a gap) only where both densities do.
 
 The Theory page's model is built on these primitives in two modules beside this one:
-`gan_engine.theory_model` (the families a student picks from, their presets, `compare` and
-the sweep behind "why gradients vanish") and `gan_engine.theory_figure1` (the Figure-1
+`gan_engine.theory.model` (the families a student picks from, their presets, `compare` and
+the sweep behind "why gradients vanish") and `gan_engine.theory.figure1` (the Figure-1
 simulation).
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gan_engine.distributions import Distribution1D
+from gan_engine.theory.distributions import Distribution1D
 from gan_engine.errors import ConfigError
 
 LOG2 = math.log(2.0)
