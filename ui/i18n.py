@@ -18,7 +18,7 @@ DEFAULT_LANGUAGE = "en"
 LANG_STATE_KEY = "_lang"
 LANG_WIDGET_KEY = "common_lang"
 LANG_QUERY_PARAM = "lang"
-_TABLE_MODULES = ("common", "theory", "training", "gallery")
+_TABLE_MODULES = ("common", "theory", "training", "gallery", "lab")
 _LABELLED_KEYS: set[str] = set()     # see labelled()
 
 

@@ -9,6 +9,7 @@ EN = {
     "nav.theory": "Theory",
     "nav.training": "Training",
     "nav.gallery": "Gallery",
+    "nav.lab": "Lab",
     "home.title": "GAN Explorer",
     "home.intro": (
         "A generative adversarial network pits two networks against each other: a "
@@ -35,6 +36,7 @@ ZH = {
     "nav.theory": "理论",
     "nav.training": "训练",
     "nav.gallery": "画廊",
+    "nav.lab": "实验台",
     "home.title": "GAN 探索器",
     "home.intro": (
         "生成对抗网络让两个网络相互博弈：生成器 G 把随机噪声 z 变成样本，判别器 D 学习把这些样本"

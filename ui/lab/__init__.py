@@ -1,0 +1,1 @@
+"""The Lab page's helpers: session state (`state`), sections and views (`view`), hand-over (`handover`)."""
