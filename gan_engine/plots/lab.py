@@ -80,7 +80,7 @@ def _text(labels: Mapping[str, str] | None, name: str) -> str:
 
 
 def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], height: int) -> go.Figure:
-    base: dict[str, Any] = {"height": height, "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+    base: dict[str, Any] = {"height": height, "margin": {"l": 55, "r": 55, "t": 30, "b": 45},
                             "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0},
                             "template": TEMPLATE, "uirevision": "lab"}
     return go.Figure(data=traces, layout={**base, **layout}, _validate=False)
@@ -366,5 +366,5 @@ def canvas_figure(points: np.ndarray, grid: np.ndarray, bounds: tuple[float, flo
                         "fixedrange": True},
               "shapes": [{"type": "rect", "x0": low, "x1": high, "y0": low, "y1": high,
                           "line": {"color": "#B8B3C7", "dash": "dot"}, "layer": "below"}],
-              "dragmode": "lasso", "hovermode": "closest", "showlegend": True}
+              "hovermode": "closest", "showlegend": True}
     return _figure(traces, layout, height)

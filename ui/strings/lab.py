@@ -29,8 +29,8 @@ EN = {
     "lab.preset.ring2d": "2-D ring of 8 Gaussians: watch for mode collapse.",
     "lab.preset.grid2d": "2-D grid of 25 Gaussians: a harder coverage test.",
     "lab.draw.help": (
-        "Click the canvas to add a point; pick the box or lasso tool in the chart's toolbar and drag to "
-        "fill an area with points. Or place a shape by its parameters."
+        "Click the canvas to add a point; to fill an area, pick the box or lasso tool in the chart's toolbar "
+        "and drag (the canvas then returns to clicking). Or place a shape by its parameters."
     ),
     "lab.draw.canvas": "Drawing canvas",
     "lab.draw.count": "{count} points on the canvas (at most {limit}).",
@@ -174,7 +174,7 @@ ZH = {
     "lab.preset.bimodal1d": "位于 ±2 的两个正态的一维混合：G 能同时覆盖两个峰吗？",
     "lab.preset.ring2d": "8 个高斯组成的二维圆环：留意模式崩塌。",
     "lab.preset.grid2d": "25 个高斯组成的二维网格：更难的覆盖测试。",
-    "lab.draw.help": "点击画布添加一个点；在图表工具栏中选择框选或套索工具并拖动，可用点填满一个区域。也可以按参数放置形状。",
+    "lab.draw.help": "点击画布添加一个点；要填满一个区域，请在图表工具栏中选择框选或套索工具并拖动（之后画布回到点击模式）。也可以按参数放置形状。",
     "lab.draw.canvas": "画布",
     "lab.draw.count": "画布上有 {count} 个点（最多 {limit} 个）。",
     "lab.draw.empty": "还没有点：在画布上点击或套索，或放置一个形状，即可开始一局。",
