@@ -29,7 +29,11 @@ import plotly.graph_objects as go
 from gan_engine.plots.style import TEMPLATE
 from gan_engine.plots.training import _COLORS, _D_SCALE, _arrow_segments, _with_gaps, equilibrium_losses
 
-MAX_CURVE_POINTS = 500
+MAX_CURVE_POINTS = 300
+# Sample clouds are drawn as SVG, at most this many points each: WebGL (scattergl) costs more
+# per redraw than it saves on a machine without a GPU (a headless or small hosted browser),
+# and Play redraws them five times a second. Measures use every sample; the picture needs fewer.
+MAX_DRAWN_FAKE, MAX_DRAWN_REAL = 300, 200
 DEFAULT_LABELS: dict[str, str] = {
     "noise": "z ~ N(0, I)",
     "generator": "G",
@@ -115,56 +119,77 @@ def _edge(start: str, end: str) -> tuple[float, float, float, float]:
     return sx + sw / 2, sy, ex - ew / 2, ey
 
 
+# The overview is drawn about 4.5 times wider (in pixels per unit) than tall; arrowheads are
+# shaped in that space so they look the same on both axes.
+_ASPECT = 1.45
+_MUTED, _FAINT = "#6E6980", "#D4D0DE"
+
+
+def _arrowhead(x: float, y: float, dx: float, dy: float, size: float = 0.16) -> str:
+    """An SVG path (data units) of a filled arrowhead with its tip at (x, y), pointing along (dx, dy)."""
+    ux, uy = dx, dy * _ASPECT
+    norm = math.hypot(ux, uy) or 1.0
+    ux, uy = ux / norm, uy / norm
+    back = (x - size * ux, y - size * uy / _ASPECT)
+    side = (-uy * size * 0.45, ux * size * 0.45 / _ASPECT)
+    return (f"M {x} {y} L {back[0] + side[0]} {back[1] + side[1]} "
+            f"L {back[0] - side[0]} {back[1] - side[1]} Z")
+
+
+def _arrow(points: list[tuple[float, float]], color: str, width: float, dash: str = "solid") -> list[dict]:
+    """Shapes of a polyline from the first point to the last, with an arrowhead at the end."""
+    path = "M " + " L ".join(f"{x} {y}" for x, y in points)
+    (x0, y0), (x1, y1) = points[-2], points[-1]
+    return [{"type": "path", "path": path, "line": {"color": color, "width": width, "dash": dash}},
+            {"type": "path", "path": _arrowhead(x1, y1, x1 - x0, y1 - y0, 0.12 + 0.02 * width),
+             "fillcolor": color, "line": {"color": color, "width": 1}}]
+
+
 def overview_figure(numbers: Mapping[str, float], highlight: str, labels: Mapping[str, str] | None = None,
                     height: int = 260) -> go.Figure:
     """The data flow of one step with live numbers.
 
     `numbers`: d_real, d_fake (mean D as a probability), loss_d, loss_g. `highlight`: "d" (the
     last step updated D), "g" (it updated G), "round" (both, k D steps then a G step) or
-    anything else (nothing yet).
+    anything else (nothing yet). Drawn with shapes and one text trace, no annotations: Play
+    redraws it five times a second, and each annotation is measured in the browser.
     """
     d_on, g_on = highlight in ("d", "round"), highlight in ("g", "round")
     colors = {"generator": _COLORS["g"] if g_on else None, "loss_g": _COLORS["g"] if g_on else None,
               "discriminator": _COLORS["d"] if d_on else None, "loss_d": _COLORS["d"] if d_on else None}
     fills = {"noise": "#F4F2F8", "real": "#E6F4E6", "fake": "#EFE8FD"}
-    shapes, notes = [], []
+    shapes: list[dict] = []
     for name, (cx, cy, w, h) in _NODES.items():
         accent = colors.get(name)
         shapes.append({"type": "rect", "x0": cx - w / 2, "x1": cx + w / 2, "y0": cy - h / 2, "y1": cy + h / 2,
                        "line": {"color": accent or "#B8B3C7", "width": 4 if accent else 1.5},
                        "fillcolor": fills.get(name, "#FFF3E6" if accent == _COLORS["d"] else
                                               "#F1EBFE" if accent else "#FFFFFF"), "layer": "below"})
+    for start, end in _FLOW:
+        x0, y0, x1, y1 = _edge(start, end)
+        shapes += _arrow([(x0, y0), (x1, y1)], _MUTED, 1.5)
+    # The gradients' way back: D loss -> D (over the top), G loss -> through D -> G (underneath).
+    back_d = [(10.7, 3.45), (10.7, 3.85), (8.0, 3.85), (8.0, 2.45)]
+    back_g = [(10.7, 0.55), (10.7, 0.15), (3.2, 0.15), (3.2, 2.55)]
+    for points, on, color in ((back_d, d_on, _COLORS["d"]), (back_g, g_on, _COLORS["g"])):
+        shapes += _arrow(points, color if on else _FAINT, 3 if on else 1, "dash")
     values = {"fake": f"{_text(labels, 'd_fake')} = {_number(numbers.get('d_fake'))}",
               "real": f"{_text(labels, 'd_real')} = {_number(numbers.get('d_real'))}",
               "loss_d": _number(numbers.get("loss_d")), "loss_g": _number(numbers.get("loss_g")),
               "generator": _text(labels, "generator_sub"), "discriminator": _text(labels, "discriminator_sub")}
-    for name, (cx, cy, _, _) in _NODES.items():
-        title = f"<b>{_text(labels, name)}</b>"
-        body = f"{title}<br><span style='font-size:11px'>{values[name]}</span>" if name in values else title
-        notes.append({"x": cx, "y": cy, "text": body, "showarrow": False, "font": {"size": 13}})
-    for start, end in _FLOW:
-        x0, y0, x1, y1 = _edge(start, end)
-        notes.append({"x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
-                      "text": "", "showarrow": True, "arrowhead": 2, "arrowsize": 1.2, "arrowwidth": 1.5,
-                      "arrowcolor": "#6E6980"})
-    # The gradients' way back: D loss -> D (over the top), G loss -> through D -> G (underneath).
-    back_d = "M 10.7 3.45 L 10.7 3.85 L 8.0 3.85 L 8.0 2.45"
-    back_g = "M 10.7 0.55 L 10.7 0.15 L 3.2 0.15 L 3.2 2.55"
-    for path, on, color in ((back_d, d_on, _COLORS["d"]), (back_g, g_on, _COLORS["g"])):
-        shapes.append({"type": "path", "path": path, "line": {"color": color if on else "#D4D0DE",
-                                                              "width": 3 if on else 1, "dash": "dash"}})
-    for (x, y, y_from), on, color in (((8.0, 2.45, 2.9), d_on, _COLORS["d"]), ((3.2, 2.55, 2.2), g_on, _COLORS["g"])):
-        notes.append({"x": x, "y": y, "ax": x, "ay": y_from, "xref": "x", "yref": "y",
-                      "axref": "x", "ayref": "y", "text": "", "showarrow": True, "arrowhead": 2,
-                      "arrowwidth": 3 if on else 1, "arrowcolor": color if on else "#D4D0DE"})
+    texts = [f"<b>{_text(labels, name)}</b>" + (f"<br><span style='font-size:11px'>{values[name]}</span>"
+                                               if name in values else "") for name in _NODES]
     caption = {"d": "updating_d", "g": "updating_g", "round": "updating_round"}.get(highlight, "updating_none")
-    notes.append({"x": -0.05, "y": 3.85, "xanchor": "left", "text": _text(labels, caption), "showarrow": False,
-                  "font": {"size": 12, "color": colors.get("discriminator") or colors.get("generator") or "#6E6980"}})
+    traces = [{"type": "scatter", "mode": "text", "x": [n[0] for n in _NODES.values()],
+               "y": [n[1] for n in _NODES.values()], "text": texts, "textfont": {"size": 13}, "hoverinfo": "skip"},
+              {"type": "scatter", "mode": "text", "x": [-0.05], "y": [3.85], "text": [_text(labels, caption)],
+               "textposition": "middle right", "hoverinfo": "skip",
+               "textfont": {"size": 12, "color": colors.get("discriminator") or colors.get("generator") or _MUTED}}]
     axis = {"visible": False, "fixedrange": True}
     layout = {"xaxis": {**axis, "range": [-0.1, 11.8]}, "yaxis": {**axis, "range": [0.0, 4.0]},
-              "shapes": shapes, "annotations": notes, "showlegend": False, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+              "shapes": shapes, "showlegend": False, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
               "hovermode": False, "dragmode": False}
-    return _figure([], layout, height)
+    return _figure(traces, layout, height)
 
 
 # ---- layered distributions -----------------------------------------------------------------------
@@ -230,14 +255,14 @@ def layers_2d_figure(arrays: Mapping[str, np.ndarray], bounds: tuple[tuple[float
     """
     span = max(bounds[0][1] - bounds[0][0], bounds[1][1] - bounds[1][0])
     arrows_x, arrows_y = _arrow_segments(np.asarray(arrays["arrow_from"]), np.asarray(arrays["arrow"]), 0.06 * span)
-    real, fake = arrays["real"], arrays["fake"]
+    real, fake = arrays["real"][:MAX_DRAWN_REAL], arrays["fake"][:MAX_DRAWN_FAKE]
     traces = [
         {"type": "heatmap", "x": arrays["grid_x"], "y": arrays["grid_y"], "z": arrays["d"], "zmin": 0, "zmax": 1,
          "colorscale": _D_SCALE, "name": _text(labels, "d"), "hoverinfo": "skip",
          "colorbar": {"title": {"text": _text(labels, "d")}, "thickness": 10, "len": 0.8}},
-        {"type": "scattergl", "mode": "markers", "x": real[:, 0], "y": real[:, 1], "name": _text(labels, "real_samples"),
+        {"type": "scatter", "mode": "markers", "x": real[:, 0], "y": real[:, 1], "name": _text(labels, "real_samples"),
          "marker": {"size": 4, "color": "#1B7F1B", "opacity": 0.7}, "hoverinfo": "skip"},
-        {"type": "scattergl", "mode": "markers", "x": fake[:, 0], "y": fake[:, 1], "name": _text(labels, "samples"),
+        {"type": "scatter", "mode": "markers", "x": fake[:, 0], "y": fake[:, 1], "name": _text(labels, "samples"),
          "marker": {"size": 3, "color": "#4B1FA8"}, "hoverinfo": "skip"},
         _line(arrows_x, arrows_y, _text(labels, "gradient"), "black", line={"width": 1}, hoverinfo="skip"),
     ]
@@ -246,10 +271,9 @@ def layers_2d_figure(arrays: Mapping[str, np.ndarray], bounds: tuple[tuple[float
 
 def manifold_2d_figure(arrays: Mapping[str, np.ndarray], bounds: tuple[tuple[float, float], ...],
                        labels: Mapping[str, str] | None = None, height: int = 460) -> go.Figure:
-    """G's manifold: the images of a square grid of z, over faint generated samples.
+    """G's manifold: the images of a square grid of z (where lines crowd, G puts much mass).
 
-    `arrays`: warp (2, lines, points, 2), the images of the grid's horizontal then vertical
-    lines; fake (S, 2).
+    `arrays`: warp (2, lines, points, 2), the images of the grid's horizontal then vertical lines.
     """
     traces = []
     for family, name, color in ((0, "warp_h", _COLORS["g"]), (1, "warp_v", _COLORS["d"])):
@@ -258,10 +282,6 @@ def manifold_2d_figure(arrays: Mapping[str, np.ndarray], bounds: tuple[tuple[flo
         joined = np.concatenate((lines, gaps), axis=1).reshape(-1, 2)
         traces.append(_line(joined[:, 0], joined[:, 1], _text(labels, name), color, line={"width": 1.2},
                             hoverinfo="skip"))
-    fake = arrays["fake"]
-    traces.append({"type": "scattergl", "mode": "markers", "x": fake[:, 0], "y": fake[:, 1],
-                   "name": _text(labels, "samples"), "hoverinfo": "skip",
-                   "marker": {"size": 2, "color": "#4B1FA8", "opacity": 0.25}})
     return _figure(traces, _plane_axes(bounds), height)
 
 
@@ -305,8 +325,13 @@ def curves_figure(curves: Mapping[str, np.ndarray], view_log: Mapping[str, np.nd
               _line(step, loss_g, _text(labels, "loss_g"), _COLORS["g"]),
               _line(step, d_real, _text(labels, "d_real"), _COLORS["data"], yaxis="y2"),
               _line(step, d_fake, _text(labels, "d_fake"), "#4B1FA8", yaxis="y2")]
-    view_step = view_log.get("step", np.zeros(0))
-    empty = np.full(len(view_step), np.nan)
+    view_step, *measures = _thin_rows(view_log.get("step", np.zeros(0)),
+                                      *(view_log.get(name, np.full(len(view_log.get("step", ())), np.nan))
+                                        for name in ("jsd", "dstar_distance", "modes_captured", "modes_total",
+                                                     "hq_fraction")))
+    jsd, distance, captured, totals, hq = measures
+    # Markers while there are few views (a single view is a point, not a line); lines after.
+    few = {"mode": "lines+markers", "marker": {"size": 5}} if len(view_step) <= 60 else {}
     layout: dict[str, Any] = {
         "xaxis": {"title": {"text": _text(labels, "step")}, "anchor": "y3", "rangemode": "tozero"},
         "yaxis": {"title": {"text": _text(labels, "loss")}, "domain": [0.70, 1.0]},
@@ -315,23 +340,20 @@ def curves_figure(curves: Mapping[str, np.ndarray], view_log: Mapping[str, np.nd
     }
     if dim == 1:
         refs.append(_hline(math.log(2.0), _text(labels, "jsd_max"), "y3"))
-        traces += [_line(view_step, view_log.get("jsd", empty), _text(labels, "jsd"), _COLORS["star"], yaxis="y3",
-                         mode="lines+markers", marker={"size": 4}),
-                   _line(view_step, view_log.get("dstar_distance", empty), _text(labels, "distance"), _COLORS["d"], yaxis="y3",
-                         mode="lines+markers", marker={"size": 4}, line={"dash": "dot"})]
+        traces += [_line(view_step, jsd, _text(labels, "jsd"), _COLORS["star"], yaxis="y3", **few),
+                   _line(view_step, distance, _text(labels, "distance"), _COLORS["d"], yaxis="y3",
+                         line={"dash": "dot"}, **few)]
         layout["yaxis3"] = {"title": {"text": _text(labels, "jsd")}, "domain": [0.0, 0.31], "range": [0, 0.75]}
     else:
-        totals = view_log.get("modes_total", empty)
         total = float(totals[-1]) if len(totals) else 1.0
         refs.append(_hline(total, f"{_text(labels, 'modes_total')} = {total:g}", "y3"))
-        traces += [_line(view_step, view_log.get("modes_captured", empty), _text(labels, "modes_captured"), _COLORS["data"],
-                         yaxis="y3", mode="lines+markers", marker={"size": 4}),
-                   _line(view_step, view_log.get("hq_fraction", empty), _text(labels, "hq_fraction"), _COLORS["g"], yaxis="y4",
-                         mode="lines+markers", marker={"size": 4})]
+        traces += [_line(view_step, captured, _text(labels, "modes_captured"), _COLORS["data"], yaxis="y3", **few),
+                   _line(view_step, hq, _text(labels, "hq_fraction"), _COLORS["g"], yaxis="y4", **few)]
         layout["yaxis3"] = {"title": {"text": _text(labels, "modes_captured")}, "domain": [0.0, 0.31],
                             "range": [0, total * 1.1 + 0.5]}
-        layout["yaxis4"] = {"title": {"text": _text(labels, "hq_fraction")}, "domain": [0.0, 0.31], "range": [0, 1.05],
-                            "overlaying": "y3", "side": "right", "showgrid": False, "tickformat": ".0%"}
+        layout["yaxis4"] = {"title": {"text": _text(labels, "hq_fraction")}, "domain": [0.0, 0.31],
+                            "range": [0, 1.05], "overlaying": "y3", "side": "right", "showgrid": False,
+                            "tickformat": ".0%"}
     layout["shapes"] = [shape for shape, _ in refs]
     layout["annotations"] = [note for _, note in refs]
     return _figure(traces, layout, height)

@@ -204,6 +204,7 @@ def status_row(game: LabGame, view: LabView) -> None:
 
 def render_views(game: LabGame, view: LabView, labels: dict[str, str]) -> None:
     """The model overview, the layered distributions (and G's manifold), the curves."""
+
     explain("overview")
     chart(plots.overview_figure(view.numbers, game.last.get("action", "start"), labels), "lab_fig_overview")
     target = game.target
