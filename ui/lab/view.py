@@ -17,7 +17,7 @@ from gan_engine.lab.game import HISTORY, LabGame
 from gan_engine.lab.views import LabView
 from gan_engine.plots import lab as plots
 from ui.i18n import error_text, labelled, t
-from ui.lab import state
+from ui.lab import handover, state
 
 CANVAS_GRID = plots.canvas_grid(*lab_data.CANVAS, state.GRID_STEP)
 
@@ -117,9 +117,20 @@ def mixture_editor() -> None:
 
 # ---- 2 · the game --------------------------------------------------------------------------------
 
-def game_header() -> None:
+def game_section(described: tuple[lab_data.LabTarget, tuple] | None) -> None:
+    """The game on the described data (stops the page without data), then the hand-over."""
+    st.divider()
     st.subheader(t("lab.game.title"))
     st.caption(t("lab.game.explain", history=HISTORY))
+    if described is None:
+        st.stop()
+    target, data_key = described
+    current = state.game_for(target, data_key)
+    st.fragment(game_panel, run_every=state.timer())(plot_labels())
+    st.divider()
+    st.subheader(t("lab.handover.title"))
+    st.caption(t("lab.handover.explain"))
+    handover.render(target.preset if target.source == "preset" else None, current.game.settings)
 
 
 def game_panel(labels: dict[str, str]) -> None:
@@ -204,7 +215,6 @@ def status_row(game: LabGame, view: LabView) -> None:
 
 def render_views(game: LabGame, view: LabView, labels: dict[str, str]) -> None:
     """The model overview, the layered distributions (and G's manifold), the curves."""
-
     explain("overview")
     chart(plots.overview_figure(view.numbers, game.last.get("action", "start"), labels), "lab_fig_overview")
     target = game.target
