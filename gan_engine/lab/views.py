@@ -28,8 +28,8 @@ from gan_engine.theory.divergences import optimal_discriminator
 from gan_engine.train import metrics
 from gan_engine.train.losses import discriminator_loss, discriminator_probability, generator_loss
 
-VIEW_SAMPLES = {1: 4000, 2: 1000}    # generated samples per view
-REAL_SAMPLES = {1: 4000, 2: 500}     # real samples per view (the live numbers; the 2-D scatter)
+VIEW_SAMPLES = {1: 2000, 2: 1000}    # generated samples per view
+REAL_SAMPLES = {1: 2000, 2: 500}     # real samples per view (the live numbers; the 2-D scatter)
 ARROWS = {1: 24, 2: 120}             # generated samples that carry a gradient arrow
 GRID_1D = metrics.GRID_POINTS        # positions of the 1-D curves
 FIELD = 48                           # the 2-D heatmap is FIELD x FIELD

@@ -79,6 +79,17 @@ DEFAULT_LABELS: dict[str, str] = {
 }
 
 
+def _compressed(vectors: np.ndarray) -> np.ndarray:
+    """Vectors (Q, d) with their lengths square-rooted, directions kept.
+
+    G's gradient is orders of magnitude larger where D is steep than elsewhere; drawn to
+    scale, one arrow would hide all the others' directions.
+    """
+    vectors = np.asarray(vectors, dtype=float)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, np.sqrt(norms), out=np.zeros_like(vectors), where=norms > 0)
+
+
 def _text(labels: Mapping[str, str] | None, name: str) -> str:
     return (labels or {}).get(name, DEFAULT_LABELS[name])
 
@@ -208,7 +219,7 @@ def layers_1d_figure(arrays: Mapping[str, np.ndarray], x_range: tuple[float, flo
     """
     x = arrays["x"]
     starts = np.asarray(arrays["arrow_from"])[:, 0]
-    push = np.asarray(arrays["arrow"])[:, 0]
+    push = _compressed(arrays["arrow"])[:, 0]
     largest = float(np.abs(push).max()) if push.size else 0.0
     length = 0.06 * (x_range[1] - x_range[0])
     ends = starts + (push / largest * length if largest > 0 else 0.0)
@@ -254,7 +265,7 @@ def layers_2d_figure(arrays: Mapping[str, np.ndarray], bounds: tuple[tuple[float
     arrow_from (Q, 2), arrow (Q, 2). `bounds` ((x0, x1), (y0, y1)) fixes the axes.
     """
     span = max(bounds[0][1] - bounds[0][0], bounds[1][1] - bounds[1][0])
-    arrows_x, arrows_y = _arrow_segments(np.asarray(arrays["arrow_from"]), np.asarray(arrays["arrow"]), 0.06 * span)
+    arrows_x, arrows_y = _arrow_segments(np.asarray(arrays["arrow_from"]), _compressed(arrays["arrow"]), 0.06 * span)
     real, fake = arrays["real"][:MAX_DRAWN_REAL], arrays["fake"][:MAX_DRAWN_FAKE]
     traces = [
         {"type": "heatmap", "x": arrays["grid_x"], "y": arrays["grid_y"], "z": arrays["d"], "zmin": 0, "zmax": 1,
