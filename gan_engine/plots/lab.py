@@ -224,6 +224,10 @@ def layers_1d_figure(arrays: Mapping[str, np.ndarray], x_range: tuple[float, flo
     length = 0.06 * (x_range[1] - x_range[0])
     ends = starts + (push / largest * length if largest > 0 else 0.0)
     level = np.full(len(starts), 0.06)
+    # A generator's first, narrow p_g may peak far above the data: the axis stops at three
+    # times the data's peak, so p_data stays readable.
+    peak = float(np.max(arrays["p_data"]))
+    top = 1.1 * max(peak, min(float(np.nanmax(arrays["p_g"])), 3.0 * peak))
     traces = [
         _line(x, arrays["p_data"], _text(labels, "p_data"), _COLORS["data"], fill="tozeroy",
               fillcolor="rgba(44,160,44,0.12)"),
@@ -242,7 +246,7 @@ def layers_1d_figure(arrays: Mapping[str, np.ndarray], x_range: tuple[float, flo
     quarters = [0, 0.25, 0.5, 0.75, 1]
     layout = {
         "xaxis": {"title": {"text": _text(labels, "x")}, "range": list(x_range), "anchor": "y3"},
-        "yaxis": {"title": {"text": _text(labels, "density")}, "domain": [0.3, 1.0], "rangemode": "tozero"},
+        "yaxis": {"title": {"text": _text(labels, "density")}, "domain": [0.3, 1.0], "range": [0, top]},
         "yaxis2": {"title": {"text": _text(labels, "probability")}, "domain": [0.3, 1.0], "range": [0, 1.02],
                    "overlaying": "y", "side": "right", "showgrid": False, "tickvals": quarters},
         "yaxis3": {"title": {"text": _text(labels, "z_axis")}, "domain": [0.0, 0.2], "range": [-0.05, 1.05],
