@@ -41,12 +41,14 @@ def step(at: AppTest) -> int:
 
 
 def specs(at: AppTest) -> dict[str, dict]:
-    """Each Lab figure's plotly JSON, by chart key."""
-    return {chart.key: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")
+    """Each live Lab figure's plotly JSON, by key (they are drawn by ui.lab.live_chart)."""
+    return {chart.key: json.loads(json.loads(chart.proto.json_args)["spec"]) for chart in at.get("component_instance")
             if (chart.key or "").startswith("lab_fig")}
 
 
 def click(at: AppTest, key: str) -> AppTest:
+    """Click a button and run what it reruns. A game button reruns only the game's two
+    fragments, so AppTest's tree then holds only those; `at.run()` shows the whole page."""
     at.button(key=key).click().run()
     assert_clean(at)
     return at
@@ -144,6 +146,7 @@ def test_settings_change_between_steps_and_take_effect_at_the_next() -> None:
 def test_a_new_preset_brings_its_own_settings_and_a_new_game() -> None:
     at = open_lab()
     click(at, "lab_round")
+    at.run()
     at.selectbox(key="lab_preset").set_value("gauss1d").run()
     assert_clean(at)
     assert step(at) == 0 and game(at).target.preset == "gauss1d"
@@ -213,6 +216,7 @@ def test_drawing_no_points_then_a_shape_then_clearing() -> None:
     assert any(m.label == EN["lab.metric.points"] and m.value == "0 / 60" for m in at.metric)
     click(at, "lab_round")
     assert step(at) == 2
+    at.run()
     click(at, "lab_clear")
     assert [i.value for i in at.info] == [EN["engine.lab_no_points"]]
 
@@ -248,6 +252,7 @@ def test_a_composed_mixture_plays_and_bad_components_get_messages() -> None:
     assert list(specs(at)) == ["lab_fig_overview", "lab_fig_layers", "lab_fig_curves"]
     click(at, "lab_round")
     assert step(at) == 2
+    at.run()
     at.number_input(key="lab_mix_0_sd").set_value(-3.0).run()
     assert any(w.value == EN["lab.note.component_clamped"].format(index=1) for w in at.warning)
     at.number_input(key="lab_mix_0_weight").set_value(0.0)
@@ -263,6 +268,7 @@ def test_the_language_switch_translates_the_lab() -> None:
     at.switch_page("pages/4_Lab.py").run()
     assert_clean(at)
     click(at, "lab_round")
+    at.run()
     at.sidebar.segmented_control(key=LANG_WIDGET_KEY).set_value("zh").run()
     assert_clean(at)
     assert at.title[0].value == ZH["lab.title"]

@@ -30,10 +30,12 @@ from gan_engine.plots.style import TEMPLATE
 from gan_engine.plots.training import _COLORS, _D_SCALE, _arrow_segments, _with_gaps, equilibrium_losses
 
 MAX_CURVE_POINTS = 300
-# Sample clouds are drawn as SVG, at most this many points each: WebGL (scattergl) costs more
-# per redraw than it saves on a machine without a GPU (a headless or small hosted browser),
-# and Play redraws them five times a second. Measures use every sample; the picture needs fewer.
-MAX_DRAWN_FAKE, MAX_DRAWN_REAL = 300, 200
+# Play redraws the figures five times a second, so the 2-D ones are kept light for a browser
+# without a GPU (a headless or small hosted one): sample clouds drawn as SVG, at most this many
+# points each (WebGL costs more per redraw than it saves there; the measures use every
+# sample), and no legend or colour bar (measured in the browser on every redraw; the views'
+# explanations name the colours).
+MAX_DRAWN_FAKE, MAX_DRAWN_REAL = 250, 150
 DEFAULT_LABELS: dict[str, str] = {
     "noise": "z ~ N(0, I)",
     "generator": "G",
@@ -257,7 +259,8 @@ def layers_1d_figure(arrays: Mapping[str, np.ndarray], x_range: tuple[float, flo
 
 def _plane_axes(bounds: tuple[tuple[float, float], ...]) -> dict[str, Any]:
     (x0, x1), (y0, y1) = bounds
-    return {"xaxis": {"range": [x0, x1], "constrain": "domain"},
+    return {"showlegend": False, "margin": {"l": 40, "r": 10, "t": 10, "b": 30},
+            "xaxis": {"range": [x0, x1], "constrain": "domain"},
             "yaxis": {"range": [y0, y1], "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"}}
 
 
@@ -273,8 +276,7 @@ def layers_2d_figure(arrays: Mapping[str, np.ndarray], bounds: tuple[tuple[float
     real, fake = arrays["real"][:MAX_DRAWN_REAL], arrays["fake"][:MAX_DRAWN_FAKE]
     traces = [
         {"type": "heatmap", "x": arrays["grid_x"], "y": arrays["grid_y"], "z": arrays["d"], "zmin": 0, "zmax": 1,
-         "colorscale": _D_SCALE, "name": _text(labels, "d"), "hoverinfo": "skip",
-         "colorbar": {"title": {"text": _text(labels, "d")}, "thickness": 10, "len": 0.8}},
+         "colorscale": _D_SCALE, "name": _text(labels, "d"), "hoverinfo": "skip", "showscale": False},
         {"type": "scatter", "mode": "markers", "x": real[:, 0], "y": real[:, 1], "name": _text(labels, "real_samples"),
          "marker": {"size": 4, "color": "#1B7F1B", "opacity": 0.7}, "hoverinfo": "skip"},
         {"type": "scatter", "mode": "markers", "x": fake[:, 0], "y": fake[:, 1], "name": _text(labels, "samples"),
@@ -368,7 +370,7 @@ def curves_figure(curves: Mapping[str, np.ndarray], view_log: Mapping[str, np.nd
                             "range": [0, total * 1.1 + 0.5]}
         layout["yaxis4"] = {"title": {"text": _text(labels, "hq_fraction")}, "domain": [0.0, 0.31],
                             "range": [0, 1.05], "overlaying": "y3", "side": "right", "showgrid": False,
-                            "tickformat": ".0%"}
+                            "tickformat": ".0%", "tickvals": [0, 0.25, 0.5, 0.75, 1]}
     layout["shapes"] = [shape for shape, _ in refs]
     layout["annotations"] = [note for _, note in refs]
     return _figure(traces, layout, height)

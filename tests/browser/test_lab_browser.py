@@ -34,13 +34,24 @@ def wait_for_step(page, condition: str, label: str = "Step") -> None:
                            arg=label, timeout=DEADLINE_MS)
 
 
+def figure(page, key: str):
+    """Inside a live figure's frame (ui.lab.live_chart draws each one in its own iframe)."""
+    return page.frame_locator(f".st-key-{key} iframe")
+
+
 def heatmap(page) -> str:
     """The D heatmap of the layered-distributions plot (an image whose pixels are D on the plane)."""
-    return page.locator(".st-key-lab_fig_layers .heatmaplayer image").first.get_attribute("href")
+    return figure(page, "lab_fig_layers").locator(".heatmaplayer image").first.get_attribute("href")
 
 
 def manifold(page) -> str:
-    return page.locator(".st-key-lab_fig_manifold path.js-line").first.get_attribute("d")
+    return figure(page, "lab_fig_manifold").locator("path.js-line").first.get_attribute("d")
+
+
+def wait_for_heatmap_change(page, old: str) -> None:
+    frame = page.locator(".st-key-lab_fig_layers iframe").element_handle().content_frame()
+    frame.wait_for_function("(old) => document.querySelector('.heatmaplayer image')?.getAttribute('href') !== old",
+                            arg=old, timeout=DEADLINE_MS)
 
 
 def points_caption(page) -> str:
@@ -92,7 +103,8 @@ def test_draw_play_pause_change_lr_step_back(page, server) -> None:
     wait_for_app(page, timeout_ms=DEADLINE_MS)
     draw(page)
     assert points_on_canvas(page) > 60
-    page.wait_for_selector(".st-key-lab_fig_layers .heatmaplayer image", timeout=DEADLINE_MS)
+    figure(page, "lab_fig_layers").locator(".heatmaplayer image").first.wait_for(timeout=DEADLINE_MS)
+    figure(page, "lab_fig_manifold").locator("path.js-line").first.wait_for(timeout=DEADLINE_MS)
     assert step(page) == 0
     start_heatmap, start_manifold = heatmap(page), manifold(page)
     screenshot(page, "lab-drawn")
@@ -120,6 +132,7 @@ def test_draw_play_pause_change_lr_step_back(page, server) -> None:
     page.locator(".st-key-lab_step_d button").click()
     wait_for_step(page, f"s === {paused + 1}")
     wait_for_app(page)
+    wait_for_heatmap_change(page, played_heatmap)
     stepped_heatmap = heatmap(page)
     assert stepped_heatmap != played_heatmap
     assert manifold(page) == played_manifold
@@ -129,8 +142,7 @@ def test_draw_play_pause_change_lr_step_back(page, server) -> None:
     page.locator(".st-key-lab_back button").click()
     wait_for_step(page, f"s === {paused}")
     wait_for_app(page)
-    page.wait_for_function("(old) => document.querySelector(\".st-key-lab_fig_layers .heatmaplayer image\")"
-                           "?.getAttribute('href') !== old", arg=stepped_heatmap, timeout=DEADLINE_MS)
+    wait_for_heatmap_change(page, stepped_heatmap)
     assert heatmap(page) == played_heatmap
     screenshot(page, "lab-back")
     assert_no_exception(page)
@@ -157,7 +169,7 @@ def test_two_visitors_playing_at_once_see_only_their_own_game(browser, server) -
             visitor.goto(f"{server.url}/Lab")
             wait_for_app(visitor, timeout_ms=DEADLINE_MS)
         second.get_by_text("Compose a 1-D mixture", exact=True).click()
-        second.wait_for_selector(".st-key-lab_fig_layers", timeout=DEADLINE_MS)
+        figure(second, "lab_fig_layers").locator(".main-svg").first.wait_for(timeout=DEADLINE_MS)
         wait_for_app(second)
         for visitor in (first, second):
             visitor.locator(".st-key-lab_play button").click()

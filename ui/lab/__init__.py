@@ -1,1 +1,1 @@
-"""The Lab page's helpers: session state (`state`), sections and views (`view`), hand-over (`handover`)."""
+"""The Lab page's helpers: session state (`state`), the data section (`data_view`), the game (`game_view`), the hand-over (`handover`)."""
