@@ -47,7 +47,7 @@ from gan_engine.plots import lab as plots  # noqa: E402
 STEP_GOAL_MS = 50.0
 STATE_GOAL_MB = 20.0
 UPDATES_GOAL = 5.0
-PLAY_TICK_ROUNDS = 4          # the page's default: 20 rounds a second in ticks of 0.2 s
+PLAY_TICK_ROUNDS = 3          # the page's default: 20 rounds a second in ticks of 0.15 s
 MB = 1024 * 1024
 
 

@@ -103,7 +103,7 @@ def test_play_advances_each_tick_and_pause_stops() -> None:
     assert at.session_state["lab_playing"]
     played = step(at)
     interval, rounds = state.tick_plan(at.number_input(key="lab_speed").value)
-    assert played == rounds * (game(at).settings.k + 1) and interval == 0.2
+    assert played == rounds * (game(at).settings.k + 1) and interval == state.MIN_TICK
     assert any(EN["lab.playing"].split("{")[0] in c.value for c in at.caption)
     assert [b.key for b in at.button if b.key == "lab_pause"] == ["lab_pause"]
     assert at.button(key="lab_step_d").disabled

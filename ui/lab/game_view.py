@@ -160,7 +160,7 @@ def settings_row() -> None:
     columns[4].selectbox(t("lab.optimizer"), list(optimizers), format_func=optimizers.get,
                          key=labelled("lab_optimizer"), **changed)
     columns[5].number_input(t("lab.speed"), step=5, key="lab_speed", on_change=speed_changed,
-                            help=t("lab.speed_help", limit=state.MAX_ROUNDS_PER_TICK))
+                            help=t("lab.speed_help", tick=f"{state.MIN_TICK:g}", limit=state.MAX_ROUNDS_PER_TICK))
 
 
 # ---- the live fragment ----------------------------------------------------------------------------------
