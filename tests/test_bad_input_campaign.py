@@ -33,7 +33,7 @@ from gan_engine.errors import DataError, RunError
 from gan_engine.limits import Limits
 from gan_engine.runs.runner import Runner
 from gan_engine.runs.store import RunStore, open_run
-from runhelpers import kill_workers, malformed_cli_argv
+from devtools.runs import kill_workers, malformed_cli_argv
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "malformed"
