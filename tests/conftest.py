@@ -9,6 +9,7 @@ digits of the official test split; its README gives source, licence and checksum
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ FIXTURE_MNIST = Path(__file__).resolve().parent / "data" / "mnist"
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("GAN_EXPLORER_DATA", str(FIXTURE_MNIST))
+    # visitors' uploads of the whole session land in a folder of its own, not the user's cache
+    os.environ.setdefault("GAN_EXPLORER_UPLOADS", tempfile.mkdtemp(prefix="gan-explorer-uploads-"))
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 
 

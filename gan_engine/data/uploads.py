@@ -6,7 +6,8 @@ An upload is the one place a visitor of a hosted demo hands the server a file, s
   `server.maxUploadSize` in .streamlit/config.toml, checked here again), and so is what a
   gzipped IDX header may ask to be unpacked (`MAX_UPLOAD_IMAGES`) and the pixels a faces
   file may declare (`MAX_UPLOAD_PIXELS`);
-- files are stored in `<data directory>/uploads` under a name made from the content's
+- files are stored in the app's own uploads folder (`data.paths.uploads_root()`, never the
+  data directory, which may be read-only or shared) under a name made from the content's
   hash and the file's role (`mnist-<hash>-images-idx3-ubyte.gz`, `faces-<hash>.h5`): the
   uploaded name is never part of a path, only shown back in messages, inside a code span;
 - the loaders validate the stored files at once (`data_check.check_data`); on any problem
@@ -31,7 +32,7 @@ from pathlib import Path
 from gan_engine.config import RunConfig
 from gan_engine.data.check import check_data
 from gan_engine.data.mnist_formats import IMAGE_MAGIC, LABEL_MAGIC
-from gan_engine.data.paths import data_root
+from gan_engine.data.paths import uploads_root
 from gan_engine.errors import DataError
 
 MAX_UPLOAD_MB = 50
@@ -39,7 +40,6 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_UPLOAD_IMAGES = 100_000            # MNIST has 70,000; a gzip bomb's header may not ask for more
 MAX_UPLOAD_PIXELS = 500_000_000        # declared by a faces file: ~12,900 CelebA images of 218×178
 UPLOADS_LIMIT_BYTES = 1024 * 1024 * 1024
-UPLOADS_DIR = "uploads"
 KINDS = ("mnist", "faces")
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -56,8 +56,8 @@ class StoredUpload:
 
 
 def uploads_dir() -> Path:
-    """Where uploads are stored: `<data directory>/uploads` (see data_paths.data_root)."""
-    return data_root() / UPLOADS_DIR
+    """Where uploads are stored (see `data.paths.uploads_root`)."""
+    return uploads_root()
 
 
 def shown_name(name: str) -> str:
