@@ -41,7 +41,7 @@ def test_the_console_script_offers_every_command_from_another_folder(installed: 
     assert "no runs yet" in listing.stderr
     usage = _run(installed, "--help", cwd=tmp_path)
     assert usage.returncode == 0 and usage.stdout.startswith("usage: gan-explorer")
-    for command in ("train", "sample", "list", "show", "cancel", "delete", "sweep", "convert-faces",
+    for command in ("train", "sample", "list", "show", "cancel", "delete", "import", "sweep", "convert-faces",
                     "train-classifier", "score", "worker"):
         assert f"    {command} " in usage.stdout or f"    {command}\n" in usage.stdout, command
 
