@@ -29,6 +29,19 @@ MAX_IMPORT_BYTES = MAX_IMPORT_MB * 2**20
 MAX_ARRAY_ELEMENTS = 20_000_000          # any one dataset: far above a real run's largest
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _GROUPS = ("series", "metrics", "snapshots", "weights")
+# The messages a visitor meets, by message id (translated by the pages, "engine.<id>").
+IMPORT_MESSAGES = {
+    "import_too_large": "{name} is too large: a run file may be at most {limit} MB.",
+    "import_pickle": "{name} is a Python pickle (a PyTorch checkpoint or similar), not a GAN Explorer run file; "
+                     "pickles can run code when loaded, so it is not opened.",
+    "import_not_run": "{name} is not a GAN Explorer run file (not HDF5): download one from the run library.",
+    "import_busy": "This configuration is training here right now; {name} was not imported.",
+    "import_refused": "{name} cannot be imported: {problem}.",
+}
+
+
+def _refused(message_id: str, **values: object) -> RunError:
+    return RunError(IMPORT_MESSAGES[message_id].format(**values), message_id=message_id, **values)
 
 
 @dataclass(frozen=True)
@@ -47,15 +60,11 @@ def import_run(content: bytes, name: str, store: RunStore) -> ImportedRun:
     """
     shown = f"`{Path(str(name)).name[:80]}`"
     if len(content) > MAX_IMPORT_BYTES:
-        raise RunError(f"{shown} is {len(content) / 2**20:.1f} MB; a run file may be at most {MAX_IMPORT_MB} MB.",
-                       message_id="import_too_large", name=shown, limit=MAX_IMPORT_MB)
+        raise _refused("import_too_large", name=shown, limit=MAX_IMPORT_MB)
     if content[:1] == b"\x80" or content[:4] == b"PK\x03\x04":
-        raise RunError(f"{shown} is a Python pickle (a PyTorch checkpoint or similar), not a GAN Explorer run "
-                       "file; pickles can run code when loaded, so it is not opened.",
-                       message_id="import_pickle", name=shown)
+        raise _refused("import_pickle", name=shown)
     if not content.startswith(HDF5_SIGNATURE):
-        raise RunError(f"{shown} is not a GAN Explorer run file (not HDF5): download one from the run library.",
-                       message_id="import_not_run", name=shown)
+        raise _refused("import_not_run", name=shown)
     store.dir.make_dirs()
     partial = store.root / f".import-{os.getpid()}-{id(content):x}.h5"
     try:
@@ -66,8 +75,7 @@ def import_run(content: bytes, name: str, store: RunStore) -> ImportedRun:
             if existing is not None and existing.status in CACHED_STATUSES:
                 return ImportedRun(summary.key, "cached", summary.config.preset, existing.status)
             if existing is not None and existing.status in ACTIVE:
-                raise RunError(f"This configuration is training here right now; {shown} was not imported.",
-                               message_id="import_busy", name=shown)
+                raise _refused("import_busy", name=shown)
             os.replace(partial, store.run_path(summary.key))
             store.dir.remove_bookkeeping(summary.key)
         return ImportedRun(summary.key, "imported", summary.config.preset, summary.status)
@@ -78,8 +86,7 @@ def import_run(content: bytes, name: str, store: RunStore) -> ImportedRun:
 def _checked(path: Path, shown: str) -> object:
     """The run file's summary once every check has passed; RunError otherwise."""
     def refuse(problem: str) -> RunError:
-        return RunError(f"{shown} cannot be imported: {problem}.", message_id="import_refused",
-                        name=shown, problem=problem)
+        return _refused("import_refused", name=shown, problem=problem)
 
     try:
         with h5py.File(path, "r", locking=False) as handle:
