@@ -20,7 +20,7 @@ from gan_engine.config import preset
 from gan_engine.train.models import build_models
 from gan_engine.runs.runfile import RunRecord, state_arrays, write_run_file
 from gan_engine.runs.store import RunStore
-from ui import gallery_view as view
+from ui.gallery import generators
 from ui.i18n import LANG_WIDGET_KEY
 from ui.strings.gallery import EN, ZH
 
@@ -86,7 +86,7 @@ def test_generator_is_loaded_once_per_process(runs, monkeypatch):
     loads = []
     real_load = sampling.load_generator
     monkeypatch.setattr(sampling, "load_generator", lambda source: loads.append(source.spec) or real_load(source))
-    view.generator.clear()
+    generators.generator.clear()
     at = _open()
     for seed in (1, 2, 3):
         at.number_input(key="gallery_seed").set_value(seed).run()
