@@ -10,11 +10,11 @@ are drawn by ui/theory/sections.py.
 import streamlit as st
 
 from gan_engine.errors import GanExplorerError
-from ui.frame import setup_page
 from ui.i18n import t
+from ui.navigation import require_navigation
 from ui.theory import controls, results, sections, state
 
-setup_page("nav.theory")
+require_navigation()
 
 
 @st.fragment

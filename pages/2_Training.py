@@ -9,11 +9,11 @@ ui/training/: run_view (Train), library (Compare, Library) and sweep (Sweep).
 import streamlit as st
 
 from gan_engine.errors import GanExplorerError
-from ui.frame import setup_page
 from ui.i18n import error_text, labelled, t
+from ui.navigation import require_navigation
 from ui.training import library, run_view, settings, sweep, url
 
-setup_page("nav.training")
+require_navigation()
 # A run opened from the sweep or the library is applied first, while the widgets it sets
 # do not exist yet in this run.
 settings.open_pending_run()

@@ -9,14 +9,14 @@ import numpy as np
 import streamlit as st
 
 from gan_engine.errors import GanExplorerError
-from ui.frame import setup_page
 from ui.gallery import generators
 from ui.gallery.diagnostics import recorded_scores
 from ui.gallery.views import CONDITIONAL_ONLY, VIEWS
 from ui.gallery.widgets import describe, seed_input
 from ui.i18n import labelled, t
+from ui.navigation import require_navigation
 
-setup_page("nav.gallery")
+require_navigation()
 st.title(t("gallery.title"))
 st.caption(t("gallery.intro"))
 try:

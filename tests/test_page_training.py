@@ -18,13 +18,14 @@ from streamlit.testing.v1 import AppTest
 
 from gan_engine.config import PRESETS
 from gan_engine.runs.runfile import RunRecord, write_run_file
+from apphelpers import app_session
 from gan_engine.plots import training as plots
 from gan_engine.runs.store import RunStore
 from ui.i18n import LANG_QUERY_PARAM
 from ui.strings import training as strings
 from ui.training import engine, fields, settings, url
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "2_Training.py")
+PAGE = "pages/2_Training.py"
 TINY = {"train_iterations": "30", "train_batch": "64"}
 WAIT_SECONDS = 60
 ISSUE_PRESETS = ("gauss1d", "bimodal1d", "ring2d", "grid2d", "mnist-gan", "mnist-cgan", "mnist-dcgan", "faces",
@@ -51,9 +52,7 @@ def trained_runs_dir(shared_runs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def page(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params.update(query or {})
-    return at.run()
+    return app_session(PAGE, query).run()
 
 
 def no_exception(at: AppTest) -> None:
@@ -378,9 +377,9 @@ def test_english_and_chinese_tables_have_the_same_keys_and_real_chinese() -> Non
 
 
 def test_every_string_the_page_asks_for_exists() -> None:
-    root = Path(PAGE).parents[1]
+    root = Path(__file__).resolve().parents[1]
     literal: set[str] = set()
-    for path in (Path(PAGE), *sorted((root / "ui" / "training").glob("*.py"))):
+    for path in (root / PAGE, *sorted((root / "ui" / "training").glob("*.py"))):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "t" and node.args \
                     and isinstance(node.args[0], ast.Constant):

@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from apphelpers import app_session
 from streamlit.testing.v1 import AppTest
 
 from gan_engine.config import PRESETS
 from ui.strings.common import EN, ZH
 from ui.training.fields import ITERATION_RANGE, LR_OPTIONS
 
-REPO = Path(__file__).resolve().parents[1]
 PAGES = ("streamlit_app.py", "pages/1_Theory.py", "pages/2_Training.py", "pages/3_Gallery.py")
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(2)>"
@@ -45,9 +45,7 @@ def runs_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def open_page(page: str, query: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(str(REPO / page), default_timeout=120)
-    at.query_params.update(query)
-    return at.run()
+    return app_session(page, query, timeout=120).run()
 
 
 def strings(node: object) -> Iterator[tuple[object, str]]:
