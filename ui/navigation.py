@@ -2,8 +2,10 @@
 
 Each entry names its script, its icon and its address; its texts come from the translation
 table by the entry's name: `nav.<name>` is its title in the menu and the browser tab,
-`home.<name>` its line on the home page. Adding a page is a file in `pages/`, those two
-strings in `ui/strings/common.py` (EN and ZH) and one entry here.
+`home.<name>` its line on the home page. Adding a page is a file in `pages/` (which calls
+`require_navigation()` first and whose heading is `<name>.title`), those two strings in
+`ui/strings/common.py` (EN and ZH) and one entry here; tests/test_home.py then opens it
+through the menu in both languages and as a deep link.
 """
 
 from __future__ import annotations
