@@ -8,6 +8,7 @@ switch) and then runs the page the visitor is on.
 
 import streamlit as st
 
+from ui import teacher
 from ui.i18n import language_selector, t
 from ui.navigation import HOME, ICON, PAGES, require_navigation
 
@@ -32,4 +33,5 @@ page = st.navigation([st.Page(entry.script or home, title=t(entry.title_key), ic
 st.set_page_config(page_title=f"{page.title} · GAN Explorer")
 st.sidebar.markdown(f"**{t('app.title')}**")
 language_selector()
+teacher.sidebar_panel()
 page.run()

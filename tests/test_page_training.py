@@ -308,7 +308,9 @@ def test_diverged_failed_and_image_runs_show_their_status_and_charts(trained_run
         at.segmented_control(key="train_view").set_value("library").run()
 
 
-def test_sweep_compare_and_library_work_on_cached_runs(trained_runs_dir: Path) -> None:
+def test_sweep_compare_and_library_work_on_cached_runs(trained_runs_dir: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GAN_EXPLORER_LOCAL", "1")          # the laptop's owner may delete (tests/test_teacher.py: roles)
     runs_dir = trained_runs_dir
     at = page(TINY)
     at.button(key="train_launch").click().run()       # cached when the test above ran first
@@ -356,6 +358,9 @@ def test_sweep_compare_and_library_work_on_cached_runs(trained_runs_dir: Path) -
     assert at.selectbox(key="train_library_run").value == first
     assert at.get("download_button")
     at.button(key="train_library_delete").click().run()
+    assert RunStore(runs_dir).summary(first) is not None             # it asks first, and says what will go
+    assert "This cannot be undone" in at.warning[0].value and first[:6] in at.warning[0].value
+    at.button(key="train_library_delete_yes").click().run()
     no_exception(at)
     assert RunStore(runs_dir).summary(first) is None
     left = len(list(runs_dir.glob("*.h5")))                          # the filter now matches none of them

@@ -15,7 +15,8 @@ import streamlit as st
 from gan_engine.errors import GanExplorerError
 from gan_engine.plots import training as plots
 from gan_engine.runs import FINISHED_STATUSES
-from ui.i18n import labelled, t
+from ui import roles, teacher
+from ui.i18n import error_text, labelled, t
 from ui.training import engine
 from ui.training.charts import finished_series, plot_labels
 from ui.training.fields import format_lr
@@ -78,12 +79,40 @@ def show_library_view() -> None:
     key = st.selectbox(t("training.library_run"), list(labels), format_func=labels.get, key=labelled("train_library_run"))
     left, middle, right = st.columns(3)
     left.button(t("training.open"), key="train_library_open", on_click=open_chosen, args=("train_library_run",))
-    if middle.button(t("training.delete"), key="train_library_delete"):
+    if roles.may_delete(teacher.role()):
+        middle.button(t("training.delete"), key="train_library_delete", on_click=_ask_delete, args=(key,))
+    else:
+        middle.caption(t("training.delete_teacher_only"))
+    right.download_button(t("training.download"), data=engine.store().run_path(key).read_bytes,
+                          file_name=f"{key}.h5", mime="application/x-hdf5", key="train_library_download")
+    _confirm_delete(labels)
+
+
+_DELETE = "train_library_delete_pending"
+
+
+def _ask_delete(key: str) -> None:
+    st.session_state[_DELETE] = key
+
+
+def _confirm_delete(labels: Mapping[str, str]) -> None:
+    """Delete asks first, and says what will go."""
+    key = st.session_state.get(_DELETE)
+    if key is None or not roles.may_delete(teacher.role()):
+        return
+    path = engine.store().run_path(key)
+    size = path.stat().st_size / 2**20 if path.exists() else 0.0
+    st.warning(t("training.delete_confirm", run=labels.get(key, key), size=f"{size:.1f}"))
+    yes, no = st.columns(2)
+    if yes.button(t("training.delete_yes"), key="train_library_delete_yes", type="primary"):
+        st.session_state.pop(_DELETE, None)
         try:
             engine.store().delete(key)
         except GanExplorerError as exc:
-            st.error(str(exc))
-        else:
-            st.rerun()
-    right.download_button(t("training.download"), data=engine.store().run_path(key).read_bytes,
-                          file_name=f"{key}.h5", mime="application/x-hdf5", key="train_library_download")
+            st.error(error_text(exc))
+            return
+        teacher.attachments().forget(key)
+        st.rerun()
+    if no.button(t("training.delete_no"), key="train_library_delete_no"):
+        st.session_state.pop(_DELETE, None)
+        st.rerun()

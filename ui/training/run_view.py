@@ -15,6 +15,7 @@ import streamlit as st
 from gan_engine.config import RunConfig
 from gan_engine.errors import GanExplorerError
 from gan_engine.runs import ACTIVE, RunSummary
+from ui import roles, teacher
 from ui.i18n import error_text, t
 from ui.training import charts, engine
 from ui.training.fields import PRESET_KEY
@@ -39,6 +40,10 @@ def launch() -> None:
         return
     st.session_state["train_active_key"] = started.key
     st.session_state["train_outcome"] = started.outcome
+    if started.outcome in ("started", "queued"):
+        teacher.attachments().launched(started.key, teacher.visitor_id())
+    elif started.outcome == "attached":
+        teacher.attachments().watching(started.key, teacher.visitor_id())
 
 
 def show_train_view(config: RunConfig | None) -> None:
@@ -46,6 +51,8 @@ def show_train_view(config: RunConfig | None) -> None:
     st.button(t("training.train"), type="primary", key="train_launch", disabled=config is None, on_click=launch)
     if error := st.session_state.pop("train_launch_error", None):
         st.error(error)
+    if st.session_state.pop("train_detached_note", False):
+        st.info(t("training.detached"))
     active_key = st.session_state.get("train_active_key")
     summary = engine.store().summary(active_key) if active_key else None
     if active_key and summary is None:
@@ -62,6 +69,8 @@ def show_train_view(config: RunConfig | None) -> None:
 @st.fragment(run_every=engine.POLL_SECONDS)
 def live_run(key: str, run_config: RunConfig) -> None:
     """Progress and growing curves of a queued or running run, refreshed every second."""
+    if st.session_state.get("train_detached_note"):
+        st.rerun()   # "Stop watching" was pressed in here: the whole page shows the Train view again
     try:
         progress = engine.runner().progress(key)
     except GanExplorerError as exc:
@@ -77,9 +86,41 @@ def live_run(key: str, run_config: RunConfig) -> None:
         st.progress(progress.fraction, text=t("training.progress", iteration=progress.iteration,
                                               total=progress.total, eta=format_seconds(progress.eta_seconds),
                                               device=progress.device))
-    st.button(t("training.cancel"), key="train_cancel", on_click=engine.runner().cancel, args=(key,))
+    teacher.attachments().watching(key, teacher.visitor_id())
+    cancel_control(key)
     # The snapshot figures are rebuilt when a new snapshot has been written, not on every poll.
     charts.render_charts(key, run_config, progress.iteration, (progress.snapshot_count, progress.snapshot_iteration))
+
+
+def cancel_control(key: str) -> None:
+    """Cancel for whoever may stop the run; "Stop watching" for a visitor others rely on."""
+    action = teacher.attachments().cancel_action(teacher.role(), key, teacher.visitor_id())
+    if action == roles.STOP:
+        st.button(t("training.cancel"), key="train_cancel", on_click=_cancel, args=(key,))
+    elif action == roles.DETACH:
+        left, right = st.columns([1, 3], vertical_alignment="center")
+        left.button(t("training.stop_watching"), key="train_detach", on_click=_detach, args=(key,))
+        mine = teacher.attachments().launcher(key) == teacher.visitor_id()
+        right.caption(t("training.others_watch" if mine else "training.not_yours"))
+    else:
+        st.caption(t("training.not_yours"))
+
+
+def _cancel(key: str) -> None:
+    """Stop the run, re-checking the rule at click time (someone may have attached since)."""
+    action = teacher.attachments().cancel_action(teacher.role(), key, teacher.visitor_id())
+    if action == roles.STOP:
+        engine.runner().cancel(key)
+    elif action == roles.DETACH:
+        _detach(key)
+        st.session_state["train_detached_note"] = True
+
+
+def _detach(key: str) -> None:
+    """This visitor leaves the run; it trains on for the others (and stays in the cache)."""
+    teacher.attachments().detach(key, teacher.visitor_id())
+    st.session_state.pop("train_active_key", None)
+    st.session_state["train_detached_note"] = True
 
 
 def finished_run(summary: RunSummary) -> None:
