@@ -198,7 +198,7 @@ def updates_per_second(page, url: str, seconds: float, server_pid: int,
     Returns (updates per second, browser CPU ms per update, server CPU ms per update). The
     browser is every process this script started except the server and `leave_out`.
     """
-    from tests.browser.conftest import wait_for_app
+    from devtools.browser import wait_for_app
 
     page.goto(f"{url}/Lab")
     wait_for_app(page, timeout_ms=120_000)
@@ -221,7 +221,7 @@ def updates_per_second(page, url: str, seconds: float, server_pid: int,
 def browser(seconds: float) -> bool:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, start_server, stop_server
+    from devtools.browser import launch_chromium, start_server, stop_server
 
     print(f"\nUpdates per second shown while playing ring2d (Chromium + server on this machine); "
           f"goal >= {UPDATES_GOAL:.0f}/s")
@@ -233,7 +233,7 @@ def browser(seconds: float) -> bool:
         server = start_server(Path(tmp) / "runs", Path(tmp) / "streamlit.log")
         try:
             with sync_playwright() as playwright:
-                chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+                chromium = launch_chromium(playwright)
                 page = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
                 rows.append(("alone", *updates_per_second(page, server.url, seconds, server.process.pid, set())))
                 command = [sys.executable, "-m", "gan_engine", "train", "--preset", "ring2d",

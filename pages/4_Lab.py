@@ -12,12 +12,12 @@ must go with its session.
 
 import streamlit as st
 
-from ui.frame import setup_page
 from ui.i18n import t
 from ui.lab import data_view, game_view, state
+from ui.navigation import require_navigation
 
+require_navigation()
 state.init()
-setup_page("nav.lab")
 st.title(t("lab.title"))
 st.write(t("lab.intro"))
 

@@ -14,22 +14,24 @@ import weakref
 from pathlib import Path
 
 import pytest
-from runhelpers import kill_workers
+from apphelpers import app_session
 from streamlit.testing.v1 import AppTest
+
+from devtools.runs import kill_workers
 
 from gan_engine.lab.game import HISTORY, K_RANGE, LR_RANGE
 from ui.i18n import LANG_WIDGET_KEY
 from ui.lab import state
 from ui.strings.lab import EN, ZH
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "4_Lab.py")
+PAGE = "pages/4_Lab.py"
 TIMEOUT = 60
 CHARTS_2D = ["lab_fig_overview", "lab_fig_layers", "lab_fig_manifold", "lab_fig_curves"]
 
 
 def open_lab() -> AppTest:
-    return AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    """The Lab opened as a deep link (/Lab) opens it: inside the app's navigation and frame."""
+    return app_session(PAGE, timeout=TIMEOUT).run()
 
 
 def assert_clean(at: AppTest) -> None:
@@ -264,8 +266,8 @@ def test_a_composed_mixture_plays_and_bad_components_get_messages() -> None:
 # ---- language, sessions, hand-over ----------------------------------------------------------------------
 
 def test_the_language_switch_translates_the_lab() -> None:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/4_Lab.py").run()
+    at = app_session(timeout=TIMEOUT).run()
+    at.switch_page(PAGE).run()
     assert_clean(at)
     click(at, "lab_round")
     at.run()
@@ -304,8 +306,8 @@ def test_train_this_fully_launches_the_run_and_opens_the_training_page(
     monkeypatch.setenv("GAN_EXPLORER_RUNS", str(tmp_path))
     monkeypatch.setenv("GAN_EXPLORER_THREADS", "1")
     try:
-        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
-        at.switch_page("pages/4_Lab.py").run()
+        at = app_session(timeout=TIMEOUT).run()
+        at.switch_page(PAGE).run()
         at.selectbox(key="lab_preset").set_value("gauss1d").run()
         at.number_input(key="lab_k").set_value(2)
         at.number_input(key="lab_lr_g").set_value(0.0025).run()          # not a Training choice: rounded
@@ -330,9 +332,8 @@ def test_own_data_is_not_handed_over() -> None:
 
 
 def test_link_parameters_do_not_reach_the_lab() -> None:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    at.query_params.update({"lab_preset": "<script>alert(1)</script>", "lab_lr_d": "1e9", "lab_source": "draw"})
-    at.run()
+    at = app_session(PAGE, {"lab_preset": "<script>alert(1)</script>", "lab_lr_d": "1e9", "lab_source": "draw"},
+                     timeout=TIMEOUT).run()
     assert_clean(at)
     assert at.session_state["lab_preset"] == state.DEFAULT_PRESET and at.session_state["lab_source"] == "preset"
     assert not at.warning and game(at).settings.lr_d == at.number_input(key="lab_lr_d").value

@@ -2,10 +2,11 @@
 
 The run is the preset's configuration with the Lab's k, learning rates, loss and optimizer,
 each brought onto the Training page's choices (its widgets offer a fixed grid of learning
-rates, and show a run's settings only when they are on it). One click launches it through
-the Training page's Runner (so the same configuration is trained once, for everyone) and
-switches there with the run open and its settings in the address, as a shared link would
-set them (`ui.training_view.apply_url_parameters`).
+rates, and show a run's settings only when they are on it). One click launches it as the
+Training page's own Train button does (`ui.training.run_view.launch_config`: the run cache,
+so the same configuration is trained once for everyone, and the visitor's role in it) and
+switches there with the run open (`ui.training.settings.request_open`) and its settings in
+the address, as a shared link would set them (`ui.training.url`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from streamlit.errors import StreamlitAPIException
 from gan_engine.config import RunConfig, preset
 from gan_engine.errors import GanExplorerError
 from gan_engine.lab.game import LabSettings
-from ui import training_view
 from ui.i18n import error_text, t
+from ui.training import run_view
+from ui.training import settings as training_settings
+from ui.training.fields import K_RANGE, LR_OPTIONS, format_lr
 
 TRAINING_PAGE = "pages/2_Training.py"
 
@@ -28,22 +31,22 @@ def handover_config(preset_name: str, settings: LabSettings) -> tuple[RunConfig,
     """The run to launch and a note for each setting moved onto the Training page's choices."""
     notes: list[tuple[str, dict]] = []
     values = {"k": settings.k, "lr_d": settings.lr_d, "lr_g": settings.lr_g}
-    low, high = training_view.K_RANGE
+    low, high = K_RANGE
     k = int(min(max(settings.k, low), high))
-    lrs = {name: min(training_view.LR_OPTIONS, key=lambda option: abs(math.log(option) - math.log(values[name])))
+    lrs = {name: min(LR_OPTIONS, key=lambda option: abs(math.log(option) - math.log(values[name])))
            for name in ("lr_d", "lr_g")}
     for name, used in (("k", k), *lrs.items()):
         if not math.isclose(used, values[name], rel_tol=1e-9):
-            shown = training_view.format_lr if name != "k" else str
+            shown = format_lr if name != "k" else str
             notes.append(("lab.handover.rounded", {"name": name, "given": shown(values[name]), "used": shown(used)}))
     config = preset(preset_name, k=k, loss=settings.loss, optimizer=settings.optimizer, **lrs)
     return config, notes
 
 
 def query_params(config: RunConfig) -> dict[str, str]:
-    """The Training page's URL parameters for `config` (see `training_view.FIELDS`)."""
-    return {"train_preset": config.preset, "train_k": str(config.k), "train_lr_d": training_view.format_lr(config.lr_d),
-            "train_lr_g": training_view.format_lr(config.lr_g), "train_loss": config.loss,
+    """The Training page's URL parameters for `config` (see `ui.training.fields.FIELDS`)."""
+    return {"train_preset": config.preset, "train_k": str(config.k), "train_lr_d": format_lr(config.lr_d),
+            "train_lr_g": format_lr(config.lr_g), "train_loss": config.loss,
             "train_optimizer": config.optimizer}
 
 
@@ -53,20 +56,19 @@ def render(preset_name: str | None, settings: LabSettings) -> None:
         st.info(t("lab.handover.own_data"))
         return
     config, notes = handover_config(preset_name, settings)
-    st.caption(t("lab.handover.config", preset=config.preset, k=config.k, lr_d=training_view.format_lr(config.lr_d),
-                 lr_g=training_view.format_lr(config.lr_g), loss=t(f"lab.loss.{config.loss}"),
+    st.caption(t("lab.handover.config", preset=config.preset, k=config.k, lr_d=format_lr(config.lr_d),
+                 lr_g=format_lr(config.lr_g), loss=t(f"lab.loss.{config.loss}"),
                  optimizer=t(f"lab.optimizer.{config.optimizer}")))
     for key, values in notes:
         st.caption(t(key, **values))
     if not st.button(t("lab.handover.button"), key="lab_handover", icon=":material/model_training:"):
         return
     try:
-        started = training_view.runner().launch(config)
+        started = run_view.launch_config(config)
     except GanExplorerError as exc:
         st.error(t("lab.handover.error", detail=error_text(exc)))
         return
-    # The Training page opens this run first thing (see its `train_open_pending`).
-    st.session_state["train_open_pending"] = started.key
+    training_settings.request_open(started.key)   # the Training page opens it first thing
     st.session_state["lab_playing"] = False
     try:
         st.switch_page(TRAINING_PAGE, query_params=query_params(config))
