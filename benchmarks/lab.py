@@ -40,7 +40,8 @@ import plotly.io  # noqa: E402
 import plotly.tools  # noqa: E402
 
 from gan_engine.lab import data as lab_data  # noqa: E402
-from gan_engine.lab.game import HISTORY, LabGame, settings_for  # noqa: E402
+from gan_engine.lab.game import HISTORY, LabGame  # noqa: E402
+from gan_engine.lab.settings import settings_for  # noqa: E402
 from gan_engine.lab.views import ViewInputs, compute_view  # noqa: E402
 from gan_engine.plots import lab as plots  # noqa: E402
 

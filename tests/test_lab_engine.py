@@ -17,8 +17,8 @@ import torch
 
 from gan_engine.errors import GanExplorerError
 from gan_engine.lab import data as lab_data
-from gan_engine.lab.game import (HISTORY, LOG_CAPACITY, GameDiverged, LabGame, LabSettings, clamp_settings,
-                                 settings_for)
+from gan_engine.lab.game import HISTORY, LOG_CAPACITY, GameDiverged, LabGame
+from gan_engine.lab.settings import LabSettings, clamp_settings, settings_for
 from gan_engine.lab.views import ViewInputs, compute_view, dstar_distance
 
 MB = 1024 * 1024

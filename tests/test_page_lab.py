@@ -19,7 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 from devtools.runs import kill_workers
 
-from gan_engine.lab.game import HISTORY, K_RANGE, LR_RANGE
+from gan_engine.lab.game import HISTORY
+from gan_engine.lab.settings import K_RANGE, LR_RANGE
 from ui.i18n import LANG_WIDGET_KEY
 from ui.lab import state
 from ui.strings.lab import EN, ZH

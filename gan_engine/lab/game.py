@@ -31,9 +31,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import torch
 
-from gan_engine.config import LOSSES, OPTIMIZERS, PRESETS, RunConfig
+from gan_engine.config import PRESETS, RunConfig
 from gan_engine.errors import GanExplorerError
 from gan_engine.lab.data import LabTarget
+from gan_engine.lab.settings import LabSettings, clamp_settings
 from gan_engine.train.losses import discriminator_loss, discriminator_probability, generator_loss
 from gan_engine.train.loop import configure_threads
 from gan_engine.train.models import build_models
@@ -41,8 +42,6 @@ from gan_engine.train.models import build_models
 HISTORY = 20                 # states `back()` can return to
 LOG_CAPACITY = 4096          # per-step curve rows kept (thinned by half when full)
 POOL_SIZE = 16384            # real samples drawn once per game; minibatches index into it
-K_RANGE = (1, 20)
-LR_RANGE = (1e-5, 10.0)
 MAX_ROUNDS_PER_CALL = 200    # what one `play()` may do
 # Divergence: a weight or a generated sample this large (in absolute value) means the game
 # has left any sensible region long before float32 overflows.
@@ -54,60 +53,6 @@ LOG_COLUMNS = ("step", "kind", "loss_d", "loss_g", "d_real", "d_fake")   # kind:
 
 class GameDiverged(GanExplorerError):
     """A step was asked of a diverged game; `back()` or `reset()` first."""
-
-
-@dataclass(frozen=True)
-class LabSettings:
-    """What the student may change between steps. Learning rates per optimiser step."""
-
-    k: int = 1
-    lr_d: float = 1e-3
-    lr_g: float = 1e-3
-    loss: str = "nonsaturating"
-    optimizer: str = "adam"
-
-
-def settings_for(preset: str) -> LabSettings:
-    """The preset's own k, learning rates, loss and optimiser."""
-    config = PRESETS[preset]
-    return LabSettings(config.k, config.lr_d, config.lr_g, config.loss, config.optimizer)
-
-
-def clamp_settings(k: object, lr_d: object, lr_g: object, loss: object, optimizer: object,
-                   fallback: LabSettings = LabSettings()) -> tuple[LabSettings, tuple[tuple[str, dict], ...]]:
-    """Settings brought into range, and a note for each value that had to change.
-
-    k is rounded and clamped to K_RANGE, learning rates clamped to LR_RANGE; a value that is
-    not a number, or an unknown loss or optimiser, takes `fallback`'s. Notes are
-    ("clamped", {name, given, used}) or ("ignored", {name, used}).
-    """
-    notes: list[tuple[str, dict]] = []
-
-    def number(name: str, value: object, low: float, high: float, default: float, integer: bool) -> float:
-        try:
-            number = float(value)                                  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            number = math.nan
-        if not math.isfinite(number):
-            notes.append(("ignored", {"name": name, "used": default}))
-            return default
-        used = min(max(number, low), high)
-        used = int(round(used)) if integer else used
-        if used != number:
-            notes.append(("clamped", {"name": name, "given": f"{number:g}", "used": f"{used:g}"}))
-        return used
-
-    result = LabSettings(
-        k=int(number("k", k, *K_RANGE, fallback.k, True)),
-        lr_d=number("lr_d", lr_d, *LR_RANGE, fallback.lr_d, False),
-        lr_g=number("lr_g", lr_g, *LR_RANGE, fallback.lr_g, False),
-        loss=loss if loss in LOSSES else fallback.loss,
-        optimizer=optimizer if optimizer in OPTIMIZERS else fallback.optimizer,
-    )
-    for name, given, used in (("loss", loss, result.loss), ("optimizer", optimizer, result.optimizer)):
-        if given != used:
-            notes.append(("ignored", {"name": name, "used": used}))
-    return result, tuple(notes)
 
 
 def _cloned(value: object) -> object:

@@ -18,7 +18,7 @@ from streamlit.errors import StreamlitAPIException
 
 from gan_engine.config import RunConfig, preset
 from gan_engine.errors import GanExplorerError
-from gan_engine.lab.game import LabSettings
+from gan_engine.lab.settings import LabSettings
 from ui.i18n import error_text, t
 from ui.training import run_view
 from ui.training import settings as training_settings

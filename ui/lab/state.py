@@ -18,7 +18,8 @@ import streamlit as st
 
 from gan_engine.config import TOY_TARGETS
 from gan_engine.lab import data as lab_data
-from gan_engine.lab.game import MAX_ROUNDS_PER_CALL, LabGame, LabSettings, clamp_settings, settings_for
+from gan_engine.lab.game import MAX_ROUNDS_PER_CALL, LabGame
+from gan_engine.lab.settings import clamp_settings, settings_for
 from gan_engine.lab.views import LabView, ViewInputs, compute_view
 
 SOURCES = ("preset", "draw", "mixture")
