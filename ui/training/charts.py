@@ -8,6 +8,7 @@ HDF5 read and no figure building.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 
 import pandas as pd
@@ -20,6 +21,8 @@ from gan_engine.theory.distributions import toy_target
 from gan_engine.train import anchors
 from ui.i18n import TABLES, current_language, t
 from ui.training.engine import runner_for, runs_root
+
+MISSING = "—"     # a value a table has not got
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -108,6 +111,10 @@ def render_charts(key: str, config: RunConfig, curve_version: Hashable, snapshot
         column.plotly_chart(figure, width="stretch")
 
 
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
 def render_anchor_table(config: RunConfig, metrics: dict[str, float]) -> None:
     """A finished toy run's final metrics beside the published results for its target."""
     table = anchors.comparison_table(config.target, t("training.this_run"), metrics)
@@ -116,12 +123,15 @@ def render_anchor_table(config: RunConfig, metrics: dict[str, float]) -> None:
     goal = table["source"] == anchors.PROJECT_GOAL
     table.loc[goal, "method"], table.loc[goal, "source"] = t("training.anchor_goal"), t("training.anchor_goal_source")
     st.markdown(f"**{t('training.anchors_title')}**")
+    # Cells are formatted here, "—" where a paper gives no value: the table's own rendering
+    # would show an empty cell as "None".
     formats = {"modes_captured": "{:.1f}", "hq_fraction": "{:.1%}", "reverse_kl": "{:.3g}", "jsd": "{:.3g}"}
-    styled = table.style.format({name: formats[name] for name in anchors.METRIC_COLUMNS if name in table},
-                                na_rep="—")
+    for name in anchors.METRIC_COLUMNS:
+        if name in table:
+            table[name] = [formats[name].format(value) if _present(value) else MISSING for value in table[name]]
     names = {name: t(f"training.plot.{name}") for name in anchors.METRIC_COLUMNS}
     names |= {"method": t("training.anchor_method"), "source": t("training.anchor_source")}
-    st.dataframe(styled, hide_index=True, width="stretch",
+    st.dataframe(table, hide_index=True, width="stretch",
                  column_config={column: names[column] for column in table.columns})
     if config.data_dim == 2:
         st.caption(t("training.anchors_caption"))

@@ -89,7 +89,9 @@ def finished_run(summary: RunSummary) -> None:
     if summary.status != "done":
         notify = {"diverged": st.warning, "failed": st.error}.get(summary.status, st.info)
         notify(t(f"training.outcome.{summary.status}", message=summary.message or "—"))
-    st.caption(t("training.trained_on", device=summary.device or "?", seconds=format_seconds(summary.seconds),
+    # A run that stopped early says so: "Cancelled at iteration 818 of 3000", not "Trained in".
+    caption = "training.trained_on" if summary.status == "done" else f"training.stopped.{summary.status}"
+    st.caption(t(caption, device=summary.device or "?", seconds=format_seconds(summary.seconds),
                  iteration=summary.iteration, total=summary.total))
     if summary.metrics:
         for column, (name, value) in zip(st.columns(len(summary.metrics)), summary.metrics.items()):
