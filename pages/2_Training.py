@@ -23,6 +23,7 @@ st.caption(t("training.intro"))
 for note in url.apply_url_parameters():
     st.warning(note)
 preset_name = settings.render_settings()
+url.write_named_options(preset_name)
 url.finish_url_correction()
 
 config, config_error = None, ""
@@ -31,9 +32,11 @@ try:
 except GanExplorerError as exc:
     config_error = error_text(exc)
 
-section = st.segmented_control(t("training.section"), ("train", "compare", "sweep", "library"),
-                               format_func=lambda name: t(f"training.section.{name}"), default="train",
-                               required=True, key=labelled("train_view"), label_visibility="collapsed")
+# Labels looked up here, not inside format_func, which may run outside the script run.
+section_names = {name: t(f"training.section.{name}") for name in ("train", "compare", "sweep", "library")}
+section = st.segmented_control(t("training.section"), tuple(section_names), format_func=section_names.get,
+                               default="train", required=True, key=labelled("train_view"),
+                               label_visibility="collapsed")
 if config_error and section in ("train", "sweep"):
     st.error(config_error)
 

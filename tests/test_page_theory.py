@@ -3,6 +3,7 @@ directly, its numbers follow the sliders, degenerate settings give messages inst
 NaN, and the language switch translates it."""
 
 import math
+import re
 
 import pytest
 from apphelpers import app_session
@@ -210,3 +211,15 @@ def test_mixture_components_hidden_and_shown_again_keep_their_values(page: AppTe
     page.radio(key="theory_g_components").set_value(3).run()
     assert_clean(page)
     assert page.slider(key="theory_g_mu3").value == 4.0 and page.slider(key="theory_g_w3").value == 0.8
+
+
+@pytest.mark.parametrize("family", list(theory_model.FAMILIES))
+def test_density_formulas_hold_no_words_of_one_language(family: str) -> None:
+    """A formula reads the same in every language: no English word (such as "on") inside it."""
+    at = app_session(PAGE, {"lang": "zh"}, timeout=TIMEOUT)
+    at.run()
+    at.selectbox(key="theory_g_family").set_value(family).run()
+    assert not at.exception
+    formula = next(f.value.strip("$\n") for f in at.latex if f.value.strip("$\n").startswith("p_g(x)"))
+    words = re.findall(r"\\text\{([^}]*)\}", formula) + re.findall(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}", formula)
+    assert not [word for word in words if word not in ("data",)], formula

@@ -3,6 +3,7 @@ what a finished, cancelled or published-comparison run shows, in both languages.
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from gan_engine.config import PRESETS
 from gan_engine.runs.runfile import RunRecord, write_run_file
 from gan_engine.runs.store import RunStore
+from ui.strings import common
 from ui.strings import training as strings
 
 PAGE = "pages/2_Training.py"
@@ -89,3 +91,65 @@ def test_published_results_show_a_dash_where_a_paper_gives_no_value(store: RunSt
     gan = table[table.iloc[:, 0] == "GAN"].iloc[0]
     assert gan.iloc[-1] == "—"                                      # PacGAN's paper gives no reverse KL for GAN
     assert table.iloc[0, -1] == "0.0021"                            # this run's own value, formatted
+
+
+# ---- everything in the page's language (issue 15, defect 3) --------------------------------
+
+def test_loss_and_optimizer_options_are_translated_and_the_link_keeps_their_names(store: RunStore) -> None:
+    at = app_session(PAGE, {"lang": "zh", "train_loss": "lsgan", "train_optimizer": "sgd"}).run()
+    assert not at.exception
+    loss, optimizer = at.selectbox(key="train_loss"), at.selectbox(key="train_optimizer")
+    assert (loss.value, optimizer.value) == ("lsgan", "sgd")
+    assert loss.options == [strings.ZH[f"training.loss.{name}"] for name in ("minimax", "nonsaturating", "lsgan")]
+    assert optimizer.options == [strings.ZH[f"training.optimizer.{name}"] for name in ("adam", "sgd")]
+    assert not at.warning
+    loss.set_value("minimax").run()
+    assert at.query_params["train_loss"] in ("minimax", ["minimax"])          # the name, in every language
+    assert at.query_params["train_optimizer"] in ("sgd", ["sgd"])
+    optimizer.set_value("adam").run()                                          # the preset's own: off the address
+    assert "train_optimizer" not in at.query_params
+
+
+def test_the_run_library_speaks_chinese(store: RunStore) -> None:
+    write_run(store, PRESETS["gauss1d"].replace(seed=33, iterations=100), metrics={"jsd": 0.01})
+    write_run(store, PRESETS["gauss1d"].replace(seed=34, iterations=100), status="cancelled", iteration=50)
+    at = app_session(PAGE, {"lang": "zh"}).run()
+    at.segmented_control(key="train_view").set_value("library").run()
+    assert not at.exception
+    frame = at.dataframe[0]
+    labels = {name: spec.get("label") for name, spec in json.loads(frame.proto.columns).items()}
+    for column in ("key", "preset", "loss", "status", "iterations", "created"):
+        assert labels.get(column) == strings.ZH[f"training.column.{column}"], (column, labels.get(column))
+    assert sorted(frame.value["status"]) == sorted([strings.ZH["training.status.done"],
+                                                    strings.ZH["training.status.cancelled"]])
+    assert set(frame.value["loss"]) == {strings.ZH["training.loss.nonsaturating"]}
+    assert all(label.endswith(key[:6]) and "it ·" not in label            # the run picker too
+               for label, key in zip(at.selectbox(key="train_library_run").options, frame.value["key"]))
+    at.text_input(key="train_library_filter").input(strings.ZH["training.status.cancelled"]).run()
+    assert len(at.dataframe[0].value) == 1                                   # the filter reads what is shown
+
+
+def test_a_refused_upload_is_explained_in_the_pages_language(store: RunStore) -> None:
+    at = app_session(PAGE, {"lang": "zh"}).run()
+    at.file_uploader(key="train_upload_faces").upload("notes.txt", b"not an hdf5 file", "text/plain").run()
+    assert not at.exception
+    errors = [e.value for e in at.sidebar.error]
+    expected = common.ZH["engine.upload_faces_not_hdf5"].format(name="`notes.txt`")
+    assert errors == [expected], errors
+    at.sidebar.segmented_control(key="common_lang").set_value("en").run()     # follows a language switch
+    assert [e.value for e in at.sidebar.error] == [common.EN["engine.upload_faces_not_hdf5"].format(name="`notes.txt`")]
+
+
+def test_a_visitor_is_not_shown_the_servers_folders(store: RunStore, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "srv-private-data"
+    monkeypatch.setenv("GAN_EXPLORER_DATA", str(secret))
+    monkeypatch.delenv("GAN_EXPLORER_LOCAL", raising=False)
+    for lang in ("en", "zh"):
+        at = app_session(PAGE, {"lang": lang}).run()
+        texts = [c.value for c in at.sidebar.caption]
+        assert any("faces" in text for text in texts), texts                   # the hint is there...
+        assert not any(str(secret) in text or "srv-private-data" in text for text in texts), texts   # ...no path
+    monkeypatch.setenv("GAN_EXPLORER_LOCAL", "1")                            # the owner of a laptop sees where
+    at = app_session(PAGE).run()
+    assert any(str(secret) in c.value for c in at.sidebar.caption)

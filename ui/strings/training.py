@@ -31,6 +31,10 @@ EN = {
         "The faces preset appears once a faces file is in place: put it in {folder} as {names} "
         "(convert a folder of images with `python -m gan_engine convert-faces`), or upload one below."
     ),
+    "training.faces_missing_visitor": (
+        "The faces preset appears once a faces file is in place: upload one below (convert a folder "
+        "of images with `python -m gan_engine convert-faces`), or ask whoever runs this server to add one."
+    ),
     "training.upload.title": "Use your own data file",
     "training.upload.intro": (
         "Train on your own digits or faces. Files are checked before any run starts; at most {mb} MB. "
@@ -52,9 +56,14 @@ EN = {
     "training.loss": "Loss",
     "training.loss_help": (
         "minimax: G minimises log(1 − D(G(z))) as in the value function, whose gradient vanishes "
-        "early on; nonsaturating: G maximises log D(G(z)) instead (the paper's advice); "
-        "lsgan: least squares."
+        "early on; non-saturating: G maximises log D(G(z)) instead (the paper's advice); "
+        "least squares: D and G fit their targets by squared error (LSGAN)."
     ),
+    "training.loss.minimax": "minimax",
+    "training.loss.nonsaturating": "non-saturating",
+    "training.loss.lsgan": "least squares (LSGAN)",
+    "training.optimizer.adam": "Adam",
+    "training.optimizer.sgd": "SGD",
     "training.smoothing": "One-sided label smoothing",
     "training.smoothing_help": "Real images are labelled 1 − this value when D is trained.",
     "training.optimizer": "Optimizer",
@@ -133,6 +142,24 @@ EN = {
     "training.status.diverged": "diverged",
     "training.status.cancelled": "cancelled",
     "training.status.interrupted": "interrupted",
+    "training.status.unreadable": "unreadable",
+    "training.column.key": "key",
+    "training.column.preset": "preset",
+    "training.column.target": "target",
+    "training.column.k": "k",
+    "training.column.lr_d": "learning rate of D",
+    "training.column.lr_g": "learning rate of G",
+    "training.column.loss": "loss",
+    "training.column.batch_size": "batch size",
+    "training.column.iterations": "iterations",
+    "training.column.status": "status",
+    "training.column.iteration": "reached iteration",
+    "training.column.total": "of",
+    "training.column.device": "device",
+    "training.column.seconds": "seconds",
+    "training.column.created": "created",
+    "training.column.message": "message",
+    "training.iterations_short": "{iterations} it",
     # the figures' English texts have one owner: the figure builders' defaults
     **{f"training.plot.{name}": text for name, text in DEFAULT_LABELS.items()},
 }
@@ -162,6 +189,10 @@ ZH = {
         "放好人脸文件后才会出现人脸预设：把它以 {names} 的名字放到 {folder} 中"
         "（可以用 `python -m gan_engine convert-faces` 把图片文件夹转换成该文件），或在下方上传一个。"
     ),
+    "training.faces_missing_visitor": (
+        "放好人脸文件后才会出现人脸预设：在下方上传一个（可以用 `python -m gan_engine convert-faces` "
+        "把图片文件夹转换成该文件），或请本服务器的管理者添加一个。"
+    ),
     "training.upload.title": "使用你自己的数据文件",
     "training.upload.intro": (
         "用你自己的手写数字或人脸来训练。文件在任何训练开始之前都会先经过检查；大小不超过 {mb} MB。"
@@ -182,9 +213,14 @@ ZH = {
     "training.iterations_help": "每次迭代包括 k 个判别器步和一个生成器步。",
     "training.loss": "损失函数",
     "training.loss_help": (
-        "minimax：G 按价值函数最小化 log(1 − D(G(z)))，训练初期梯度会消失；"
-        "nonsaturating：G 改为最大化 log D(G(z))（论文的建议）；lsgan：最小二乘。"
+        "极小极大：G 按价值函数最小化 log(1 − D(G(z)))，训练初期梯度会消失；"
+        "非饱和：G 改为最大化 log D(G(z))（论文的建议）；最小二乘：D 和 G 用平方误差拟合各自的目标（LSGAN）。"
     ),
+    "training.loss.minimax": "极小极大（minimax）",
+    "training.loss.nonsaturating": "非饱和（non-saturating）",
+    "training.loss.lsgan": "最小二乘（LSGAN）",
+    "training.optimizer.adam": "Adam（自适应矩估计）",
+    "training.optimizer.sgd": "SGD（随机梯度下降）",
     "training.smoothing": "单侧标签平滑",
     "training.smoothing_help": "训练 D 时，真实样本的标签取 1 减去这个值。",
     "training.optimizer": "优化器",
@@ -258,6 +294,24 @@ ZH = {
     "training.status.diverged": "发散",
     "training.status.cancelled": "已取消",
     "training.status.interrupted": "已中断",
+    "training.status.unreadable": "无法读取",
+    "training.column.key": "键",
+    "training.column.preset": "预设",
+    "training.column.target": "目标分布",
+    "training.column.k": "k",
+    "training.column.lr_d": "D 的学习率",
+    "training.column.lr_g": "G 的学习率",
+    "training.column.loss": "损失函数",
+    "training.column.batch_size": "批大小",
+    "training.column.iterations": "迭代次数",
+    "training.column.status": "状态",
+    "training.column.iteration": "已到迭代",
+    "training.column.total": "总迭代",
+    "training.column.device": "设备",
+    "training.column.seconds": "用时（秒）",
+    "training.column.created": "创建时间",
+    "training.column.message": "信息",
+    "training.iterations_short": "{iterations} 次迭代",
     "training.plot.iteration": "迭代",
     "training.plot.loss": "损失",
     "training.plot.loss_d": "D 的损失",

@@ -20,7 +20,7 @@ SUBSCRIPTS = {"1": "₁", "2": "₂", "3": "₃"}
 FAMILY_LATEX = {
     "normal": r"\frac{1}{\sigma\sqrt{2\pi}}\,e^{-(x-\mu)^2/2\sigma^2}",
     "mixture": r"\sum_i w_i\,\mathcal{N}(x;\mu_i,\sigma_i^2),\ \ \sum_i w_i = 1",
-    "uniform": r"\frac{1}{b-a}\ \text{on}\ [a,b]",
+    "uniform": r"\frac{1}{b-a},\quad a \le x \le b",
     "laplace": r"\frac{1}{2b}\,e^{-|x-\mu|/b}",
     "gamma": r"\frac{(x-\ell)^{k-1}e^{-(x-\ell)/\theta}}{\Gamma(k)\,\theta^k},\ x\ge \ell",
 }

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from gan_engine.config import LOSSES, OPTIMIZERS, PRESETS, RunConfig, preset
-from gan_engine.data.paths import data_root
+from gan_engine.data.paths import data_root, local_paths_allowed
 from ui.i18n import TABLES, labelled, t
 from ui.training import engine, upload
 from ui.training.fields import (BATCH_OPTIONS, FIELDS, ITERATION_RANGE, K_RANGE, LATENT_OPTIONS, LR_OPTIONS,
@@ -62,7 +62,10 @@ def render_settings() -> str:
                                    bind="query-params", on_change=reset_to_preset)
         st.caption(preset_description(preset_name))
         if faces_file() is None:
-            st.caption(t("training.faces_missing", folder=str(faces_folder()), names=" / ".join(FACES_FILE_NAMES)))
+            # Only the owner of the machine is told where its data folder is; a visitor of a
+            # shared demo learns nothing about the server's files.
+            st.caption(t("training.faces_missing", folder=str(faces_folder()), names=" / ".join(FACES_FILE_NAMES))
+                       if local_paths_allowed() else t("training.faces_missing_visitor"))
         upload.render()
         base = PRESETS[preset_name]
         bound = {"bind": "query-params"}
@@ -74,12 +77,16 @@ def render_settings() -> str:
         st.select_slider(t("training.batch"), BATCH_OPTIONS, value=base.batch_size, key="train_batch", **bound)
         st.number_input(t("training.iterations"), *ITERATION_RANGE, value=base.iterations, step=10,
                         key="train_iterations", help=t("training.iterations_help"), **bound)
-        st.selectbox(t("training.loss"), LOSSES, index=LOSSES.index(base.loss), key="train_loss",
-                     help=t("training.loss_help"), **bound)
+        # Shown by translated label, so bound to the address by name in `url.write_named_options`
+        # (Streamlit's own binding would write the label, which differs between languages).
+        loss_names = {name: t(f"training.loss.{name}") for name in LOSSES}
+        st.selectbox(t("training.loss"), LOSSES, index=LOSSES.index(base.loss), key=labelled("train_loss"),
+                     format_func=loss_names.get, help=t("training.loss_help"))
         st.slider(t("training.smoothing"), *SMOOTHING_RANGE, value=base.label_smoothing, step=SMOOTHING_STEP,
                   key="train_smoothing", help=t("training.smoothing_help"), **bound)
+        optimizer_names = {name: t(f"training.optimizer.{name}") for name in OPTIMIZERS}
         st.selectbox(t("training.optimizer"), OPTIMIZERS, index=OPTIMIZERS.index(base.optimizer),
-                     key="train_optimizer", **bound)
+                     key=labelled("train_optimizer"), format_func=optimizer_names.get)
         st.select_slider(t("training.latent"), LATENT_OPTIONS, value=base.latent_dim, key="train_latent", **bound)
         st.number_input(t("training.seed"), *SEED_RANGE, value=base.seed, key="train_seed", **bound)
     return preset_name

@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from gan_engine.config import PRESETS
 from ui.i18n import t
 from ui.training.fields import FIELDS, PRESET_KEY, SMOOTHING_STEP, Field
 from ui.training.settings import faces_file, preset_names
@@ -107,6 +108,24 @@ def apply_url_parameters() -> list[str]:
     if corrected:
         st.session_state[URL_FIX_PENDING], st.session_state[URL_FIX_NOTES] = corrected, notes
     return notes
+
+
+NAMED_OPTIONS = ("train_loss", "train_optimizer")   # shown by translated label, kept in the address by name
+
+
+def write_named_options(preset_name: str) -> None:
+    """Keep the widgets shown by translated label in the address by their option's name
+    (`train_loss=lsgan` in every language), and off it at the preset's own value, as the
+    bound widgets do."""
+    defaults = PRESETS[preset_name]
+    for field in FIELDS:
+        if field.key not in NAMED_OPTIONS:
+            continue
+        value = st.session_state.get(field.key)
+        if value is None or value == getattr(defaults, field.name):
+            st.query_params.pop(field.key, None)
+        elif st.query_params.get(field.key) != value:
+            st.query_params[field.key] = value
 
 
 def finish_url_correction() -> None:
