@@ -27,9 +27,13 @@ def show_samples(args: tuple, model: LoadedGenerator, seed: int) -> None:
         picked = cols[0].selectbox(t("gallery.digit"), ["all", *DIGITS], key=labelled("gallery_digit"),
                                    format_func=lambda d: t("gallery.all_digits") if d == "all" else str(d))
         digit = None if picked == "all" else picked
-    size = cols[1].slider(t("gallery.grid_size"), 2, 10, 10, key="gallery_size", help=t("gallery.grid_size_help"))
-    picture(generators.sample_sheet(*args, digit, size, seed), t("gallery.sample_caption", seed=seed),
-            f"samples-seed{seed}.png", "gallery_download_samples")
+    size = cols[1].slider(t("gallery.grid_size"), 2, 10, 10, key="gallery_size",
+                          help=t("gallery.grid_size_help" if model.conditional else "gallery.grid_size_help_unconditional"))
+    caption = t("gallery.sample_caption", seed=seed)
+    if model.conditional and digit is None:            # a row per digit only then
+        caption += " " + t("gallery.sample_rows")
+    picture(generators.sample_sheet(*args, digit, size, seed), caption, f"samples-seed{seed}.png",
+            "gallery_download_samples")
 
 
 def show_same_z(args: tuple, model: LoadedGenerator, seed: int) -> None:

@@ -27,9 +27,11 @@ def digit_input(label: str, key: str, default: int, container=st) -> int:
 
 
 def describe(source: GeneratorSource) -> str:
-    """A generator's name in the picker: the shipped one by name, a run by preset, key and length."""
+    """A generator's name in the picker, by what it is: its preset (the recipe the model line
+    names too), where it comes from (shipped, or a run and its key) and its length. The
+    shipped file's own name is not shown: it need not be the recipe's."""
     if source.pretrained:
-        return t("gallery.source_pretrained", name=source.spec.removeprefix("pretrained:"))
+        return t("gallery.source_pretrained", preset=source.config.preset, iterations=source.config.iterations)
     return t("gallery.source_run", preset=source.config.preset, run=source.spec[:8],
              iterations=source.config.iterations)
 
