@@ -10,6 +10,7 @@ import streamlit as st
 
 from gan_engine.errors import GanExplorerError
 from ui.i18n import error_text, labelled, t
+from ui.links import show_link_notes
 from ui.navigation import require_navigation
 from ui.training import library, run_view, settings, sweep, url
 
@@ -20,8 +21,7 @@ settings.open_pending_run()
 
 st.title(t("training.title"))
 st.caption(t("training.intro"))
-for note in url.apply_url_parameters():
-    st.warning(note)
+show_link_notes(url.apply_url_parameters())
 preset_name = settings.render_settings()
 url.write_named_options(preset_name)
 url.finish_url_correction()
@@ -31,6 +31,8 @@ try:
     config = settings.config_from_widgets(preset_name)
 except GanExplorerError as exc:
     config_error = error_text(exc)
+if st.session_state.pop(url.OPEN_LINKED, False) and config is not None:
+    run_view.open_if_cached(config)     # a shared link whose run is in the cache shows that run
 
 # Labels looked up here, not inside format_func, which may run outside the script run.
 section_names = {name: t(f"training.section.{name}") for name in ("train", "compare", "sweep", "library")}

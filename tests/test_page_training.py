@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from gan_engine.config import PRESETS
 from gan_engine.runs.runfile import RunRecord, write_run_file
-from apphelpers import app_session
+from apphelpers import app_session, link_notes
 from gan_engine.plots import training as plots
 from gan_engine.runs.store import RunStore
 from ui.i18n import LANG_QUERY_PARAM
@@ -158,8 +158,8 @@ def test_hand_edited_url_values_are_clamped_or_refused_with_a_message(runs_dir: 
     assert at.selectbox(key="train_preset").value == "gauss1d"
     assert at.selectbox(key="train_loss").value == PRESETS["gauss1d"].loss
     assert at.number_input(key="train_seed").value == 0
-    messages = [w.value for w in at.warning]
-    assert len(messages) == 6, messages                               # lr_g=0.001 is silently normalised
+    messages = link_notes(at)
+    assert len(messages) == 6 and len(at.warning) == 1, messages      # lr_g=0.001 is silently normalised
     assert any("k" in m and "`-3`" in m and "`1`" in m for m in messages)
     assert any("`1e9`" in m for m in messages)
     assert any(f"`{script}`" in m for m in messages)                  # shown as code, not markup
@@ -173,7 +173,7 @@ def test_hand_edited_url_values_are_clamped_or_refused_with_a_message(runs_dir: 
 
 def test_url_values_are_checked_once_per_session(runs_dir: Path) -> None:
     at = page({"train_k": "500"})
-    assert at.slider(key="train_k").value == fields.K_RANGE[1] and len(at.warning) == 1
+    assert at.slider(key="train_k").value == fields.K_RANGE[1] and len(link_notes(at)) == 1
     at.slider(key="train_k").set_value(3).run()
     assert at.slider(key="train_k").value == 3 and not at.warning
 
@@ -411,4 +411,4 @@ def test_a_link_to_the_faces_preset_without_a_faces_file_says_why(runs_dir: Path
     at = page({"train_preset": "faces"})
     no_exception(at)
     assert "faces" not in at.selectbox(key="train_preset").options
-    assert [w.value for w in at.warning] == [strings.EN["training.url.preset_faces"].format(default="gauss1d")]
+    assert link_notes(at) == [strings.EN["training.url.preset_faces"].format(default="gauss1d")]

@@ -14,7 +14,7 @@ import streamlit as st
 
 from gan_engine.config import RunConfig
 from gan_engine.errors import GanExplorerError
-from gan_engine.runs import ACTIVE, RunSummary
+from gan_engine.runs import ACTIVE, CACHED_STATUSES, RunSummary
 from ui.i18n import error_text, t
 from ui.training import charts, engine
 from ui.training.fields import PRESET_KEY
@@ -39,6 +39,15 @@ def launch() -> None:
         return
     st.session_state["train_active_key"] = started.key
     st.session_state["train_outcome"] = started.outcome
+
+
+def open_if_cached(config: RunConfig) -> None:
+    """Show the run of `config` when the cache holds it (finished, or training now), as a
+    press of Train would, without starting anything."""
+    summary = engine.store().summary(config.key())
+    if summary is not None and (summary.status in CACHED_STATUSES or summary.status in ACTIVE):
+        st.session_state["train_active_key"] = summary.key
+        st.session_state["train_outcome"] = "cached" if summary.status in CACHED_STATUSES else "attached"
 
 
 def show_train_view(config: RunConfig | None) -> None:

@@ -3,7 +3,8 @@
 Every setting widget is bound to a URL query parameter of the same name (`fields.FIELDS`),
 so `/Training?train_preset=ring2d&train_k=5&train_lr_d=1e-3` opens with those values set.
 On a session's first visit each readable value is clamped or rounded into its widget's
-domain, with one message per change or refusal; when something was corrected, the page
+domain, with one line per change or refusal in one summary message (`ui.links`); when
+something was corrected, the page
 reruns once the widgets exist, so the address shows the values in use (a state machine in
 session state, keys `URL_FIX_*`).
 """
@@ -17,6 +18,7 @@ import streamlit as st
 
 from gan_engine.config import PRESETS
 from ui.i18n import t
+from ui.links import language_notes, shown_text
 from ui.training.fields import FIELDS, PRESET_KEY, SMOOTHING_STEP, Field
 from ui.training.settings import faces_file, preset_names
 
@@ -25,6 +27,7 @@ URL_FIX_PENDING = "train_url_corrected"   # {widget key: corrected value}, for t
 URL_FIX_NOTES = "train_url_notes"         # that first run's messages, shown again by the second
 URL_FIX_ARMED = "train_url_fix_armed"     # the rerun timer has ticked once (the first tick is the page's own run)
 URL_FIX_RERUN = "train_url_fix_rerun"     # the run after the first is that timer's, not the visitor's
+OPEN_LINKED = "train_open_linked"         # first visit: show the run the link's settings describe, if cached
 
 
 def _parse_number(raw: str) -> float | None:
@@ -85,7 +88,8 @@ def apply_url_parameters() -> list[str]:
         notes = st.session_state.pop(URL_FIX_NOTES, [])
         return notes if st.session_state.pop(URL_FIX_RERUN, False) else []
     st.session_state["train_url_checked"] = True
-    notes: list[str] = []
+    st.session_state[OPEN_LINKED] = True
+    notes: list[str] = language_notes()
     corrected: dict[str, Any] = {}
     params = st.query_params
     raw_preset = params.get(PRESET_KEY)
@@ -146,7 +150,3 @@ def _rerun_soon() -> None:
     st.session_state[URL_FIX_ARMED] = True
 
 
-def shown_text(raw: str) -> str:
-    """Text a visitor typed (a URL value, a filter), safe to show in a code span: printable, no backticks, short."""
-    text = "".join(ch for ch in raw if ch.isprintable() and ch != "`")
-    return text if len(text) <= MAX_URL_VALUE else text[:MAX_URL_VALUE] + "…"
