@@ -23,7 +23,7 @@ st.title(t("training.title"))
 st.caption(t("training.intro"))
 show_link_notes(url.apply_url_parameters())
 preset_name = settings.render_settings()
-url.write_named_options(preset_name)
+url.write_unbound_parameters(preset_name)
 url.finish_url_correction()
 
 config, config_error = None, ""

@@ -111,12 +111,12 @@ def test_every_preset_renders_its_controls_with_its_defaults(runs_dir: Path) -> 
         assert at.select_slider(key="train_lr_d").value == defaults.lr_d
         assert at.select_slider(key="train_lr_g").value == defaults.lr_g
         assert at.select_slider(key="train_batch").value == defaults.batch_size
-        assert at.number_input(key="train_iterations").value == defaults.iterations
+        assert int(at.text_input(key="train_iterations").value) == defaults.iterations
         assert at.selectbox(key="train_loss").value == defaults.loss
         assert at.slider(key="train_smoothing").value == defaults.label_smoothing
         assert at.selectbox(key="train_optimizer").value == defaults.optimizer
         assert at.select_slider(key="train_latent").value == defaults.latent_dim
-        assert at.number_input(key="train_seed").value == defaults.seed
+        assert int(at.text_input(key="train_seed").value) == defaults.seed
         assert not at.error, (name, [e.value for e in at.error])
         assert at.button(key="train_launch").disabled is False
     assert "faces" not in settings.preset_names()       # no faces file in the test's data directory
@@ -140,7 +140,7 @@ def test_url_parameters_set_the_widgets(runs_dir: Path) -> None:
     assert at.select_slider(key="train_lr_d").value == 1e-3
     assert at.select_slider(key="train_lr_g").value == 1e-4
     assert at.selectbox(key="train_loss").value == "lsgan"
-    assert at.number_input(key="train_seed").value == 7
+    assert int(at.text_input(key="train_seed").value) == 7
     assert at.select_slider(key="train_batch").value == PRESETS["ring2d"].batch_size
     assert not at.warning
 
@@ -154,10 +154,10 @@ def test_hand_edited_url_values_are_clamped_or_refused_with_a_message(runs_dir: 
     assert at.slider(key="train_k").value == 1
     assert at.select_slider(key="train_lr_d").value == 0.1
     assert at.select_slider(key="train_lr_g").value == 1e-3          # 0.001 spelled differently
-    assert at.number_input(key="train_iterations").value == fields.ITERATION_RANGE[1]
+    assert int(at.text_input(key="train_iterations").value) == fields.ITERATION_RANGE[1]
     assert at.selectbox(key="train_preset").value == "gauss1d"
     assert at.selectbox(key="train_loss").value == PRESETS["gauss1d"].loss
-    assert at.number_input(key="train_seed").value == 0
+    assert int(at.text_input(key="train_seed").value) == 0
     messages = link_notes(at)
     assert len(messages) == 6 and len(at.warning) == 1, messages      # lr_g=0.001 is silently normalised
     assert any("k" in m and "`-3`" in m and "`1`" in m for m in messages)
@@ -207,7 +207,7 @@ def test_check_url_value(key: str, raw: str, value: object, outcome: str | None)
 def test_an_impossible_setting_is_explained_and_not_launched(runs_dir: Path) -> None:
     at = page()
     at.select_slider(key="train_batch").set_value(1024)
-    at.number_input(key="train_iterations").set_value(200_000).run()
+    at.text_input(key="train_iterations").input(str(200_000)).run()
     no_exception(at)
     assert "too large" in at.error[0].value
     assert at.button(key="train_launch").disabled

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apphelpers import app_session
+from apphelpers import app_session, link_notes
 from streamlit.testing.v1 import AppTest
 
 from gan_engine.config import PRESETS
@@ -153,3 +153,63 @@ def test_a_visitor_is_not_shown_the_servers_folders(store: RunStore, tmp_path: P
     monkeypatch.setenv("GAN_EXPLORER_LOCAL", "1")                            # the owner of a laptop sees where
     at = app_session(PAGE).run()
     assert any(str(secret) in c.value for c in at.sidebar.caption)
+
+
+# ---- links -------------------------------------------------------------------------------------
+
+def test_a_shared_link_whose_run_is_cached_opens_that_run(store: RunStore) -> None:
+    key = write_run(store, PRESETS["gauss1d"].replace(seed=35, iterations=100), metrics={"jsd": 0.02}, snapshots=2)
+    at = app_session(PAGE, {"train_seed": "35", "train_iterations": "100"}).run()
+    assert not at.exception
+    assert at.session_state["train_active_key"] == key
+    assert strings.EN["training.from_cache"] in [s.value for s in at.success]
+    assert len(at.get("plotly_chart")) >= 3
+    other = app_session(PAGE, {"train_seed": "36", "train_iterations": "100"}).run()     # not in the cache
+    assert "train_active_key" not in other.session_state and not other.get("plotly_chart")
+
+
+def test_an_unknown_language_is_named_once_and_leaves_the_address(store: RunStore) -> None:
+    at = app_session(PAGE, {"lang": "xx", "train_k": "0"}).run()
+    assert not at.exception
+    assert link_notes(at) == [common.EN["link.language"].format(value="xx"),
+                              strings.EN["training.url.clamped"].format(name="k", value="0", used="1")]
+    assert "lang" not in at.query_params
+    at.slider(key="train_k").set_value(4).run()
+    assert not at.warning                                                    # said once
+
+
+# ---- typed numbers (issue 15, defect 8) ------------------------------------------------------
+
+@pytest.mark.parametrize(("key", "typed", "used", "outcome"), [
+    ("train_iterations", "-5", 10, "clamped"),
+    ("train_iterations", "1e3", 1000, None),
+    ("train_iterations", "3.7", 10, "clamped"),
+    ("train_iterations", "37.4", 37, "rounded"),
+    ("train_iterations", "99999999", 1_000_000, "clamped"),
+    ("train_iterations", "lots", 3000, "ignored"),
+    ("train_seed", "-3", 0, "clamped"),
+    ("train_seed", "12,345", 12345, None),
+])
+def test_a_typed_number_is_read_and_any_change_is_explained(store: RunStore, key: str, typed: str, used: int,
+                                                            outcome: str | None) -> None:
+    at = app_session(PAGE).run()
+    at.text_input(key=key).input(typed).run()
+    assert not at.exception
+    assert at.text_input(key=key).value == str(used)                       # the box shows what is used
+    notes = [w.value for w in at.sidebar.warning]
+    if outcome is None:
+        assert not notes, notes
+    else:
+        low, high = {"train_iterations": (10, 1_000_000), "train_seed": (0, 2**31 - 1)}[key]
+        assert notes == [common.EN[f"input.{outcome}"].format(value=typed, low=f"{low:,}", high=f"{high:,}",
+                                                               used=f"{used:,}")]
+    at.run()                                                                # said once, not on every rerun
+    assert not at.sidebar.warning
+    assert at.query_params.get(key) in (None, str(used), [str(used)])
+
+
+def test_typed_numbers_speak_chinese(store: RunStore) -> None:
+    at = app_session(PAGE, {"lang": "zh"}).run()
+    at.text_input(key="train_seed").input("-3").run()
+    assert [w.value for w in at.sidebar.warning] == [common.ZH["input.clamped"].format(
+        value="-3", low="0", high=f"{2**31 - 1:,}", used="0")]

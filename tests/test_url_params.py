@@ -104,9 +104,9 @@ def test_the_training_page_clamps_or_refuses_each_value_with_a_message(lang: str
     assert at.slider(key="train_k").value == 1
     assert at.select_slider(key="train_lr_d").value == LR_OPTIONS[-1]
     assert at.select_slider(key="train_lr_g").value == PRESETS["gauss1d"].lr_g
-    assert at.number_input(key="train_iterations").value == ITERATION_RANGE[1]
+    assert int(at.text_input(key="train_iterations").value) == ITERATION_RANGE[1]
     assert at.selectbox(key="train_loss").value == PRESETS["gauss1d"].loss
-    assert at.number_input(key="train_seed").value == PRESETS["gauss1d"].seed
+    assert int(at.text_input(key="train_seed").value) == PRESETS["gauss1d"].seed
     warnings = link_notes(at)
     # preset, k, lr_d, lr_g, iterations, loss, seed: one line each of one message, the raw value in a code span.
     assert len(warnings) == 7 and len(at.warning) == 1, warnings

@@ -52,7 +52,8 @@ EN = {
     "training.lr_g": "Learning rate of G",
     "training.batch": "Batch size m",
     "training.iterations": "Iterations (generator steps)",
-    "training.iterations_help": "Each iteration is k discriminator steps and one generator step.",
+    "training.iterations_help": "A whole number from {low} to {high}. Each iteration is k discriminator steps and "
+                                "one generator step.",
     "training.loss": "Loss",
     "training.loss_help": (
         "minimax: G minimises log(1 − D(G(z))) as in the value function, whose gradient vanishes "
@@ -210,7 +211,7 @@ ZH = {
     "training.lr_g": "G 的学习率",
     "training.batch": "批大小 m",
     "training.iterations": "迭代次数（生成器步数）",
-    "training.iterations_help": "每次迭代包括 k 个判别器步和一个生成器步。",
+    "training.iterations_help": "{low} 到 {high} 之间的整数。每次迭代包括 k 个判别器步和一个生成器步。",
     "training.loss": "损失函数",
     "training.loss_help": (
         "极小极大：G 按价值函数最小化 log(1 − D(G(z)))，训练初期梯度会消失；"

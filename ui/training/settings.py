@@ -16,6 +16,7 @@ import streamlit as st
 from gan_engine.config import LOSSES, OPTIMIZERS, PRESETS, RunConfig, preset
 from gan_engine.data.paths import data_root, local_paths_allowed
 from ui.i18n import TABLES, labelled, t
+from ui.inputs import whole_number, whole_number_input
 from ui.training import engine, upload
 from ui.training.fields import (BATCH_OPTIONS, FIELDS, ITERATION_RANGE, K_RANGE, LATENT_OPTIONS, LR_OPTIONS,
                                 PRESET_KEY, SEED_RANGE, SMOOTHING_RANGE, SMOOTHING_STEP, format_lr)
@@ -50,7 +51,7 @@ def reset_to_preset() -> None:
     """Callback of the preset picker: every setting takes the new preset's default."""
     defaults = PRESETS[st.session_state[PRESET_KEY]]
     for field in FIELDS:
-        st.session_state[field.key] = getattr(defaults, field.name)
+        st.session_state[field.key] = field.state(getattr(defaults, field.name))
 
 
 def render_settings() -> str:
@@ -75,9 +76,13 @@ def render_settings() -> str:
         st.select_slider(t("training.lr_g"), LR_OPTIONS, value=base.lr_g, format_func=format_lr,
                          key=labelled("train_lr_g"), **bound)
         st.select_slider(t("training.batch"), BATCH_OPTIONS, value=base.batch_size, key="train_batch", **bound)
-        st.number_input(t("training.iterations"), *ITERATION_RANGE, value=base.iterations, step=10,
-                        key="train_iterations", help=t("training.iterations_help"), **bound)
-        # Shown by translated label, so bound to the address by name in `url.write_named_options`
+        # Typed boxes, not number inputs: what a person types (−5, 1e3, 3.7) is read and explained.
+        # Kept in the address by `url.write_unbound_parameters`: Streamlit's binding would let
+        # the address's raw text win over the value the page settled on.
+        whole_number_input(t("training.iterations"), "train_iterations", *ITERATION_RANGE, base.iterations,
+                           help=t("training.iterations_help", low=f"{ITERATION_RANGE[0]:,}",
+                                  high=f"{ITERATION_RANGE[1]:,}"))
+        # Shown by translated label, so bound to the address by name in `url.write_unbound_parameters`
         # (Streamlit's own binding would write the label, which differs between languages).
         loss_names = {name: t(f"training.loss.{name}") for name in LOSSES}
         st.selectbox(t("training.loss"), LOSSES, index=LOSSES.index(base.loss), key=labelled("train_loss"),
@@ -88,14 +93,17 @@ def render_settings() -> str:
         st.selectbox(t("training.optimizer"), OPTIMIZERS, index=OPTIMIZERS.index(base.optimizer),
                      key=labelled("train_optimizer"), format_func=optimizer_names.get)
         st.select_slider(t("training.latent"), LATENT_OPTIONS, value=base.latent_dim, key="train_latent", **bound)
-        st.number_input(t("training.seed"), *SEED_RANGE, value=base.seed, key="train_seed", **bound)
+        whole_number_input(t("training.seed"), "train_seed", *SEED_RANGE, base.seed)
     return preset_name
 
 
 def config_from_widgets(preset_name: str) -> RunConfig:
     """The preset with the widgets' values applied; raises ConfigError when impossible."""
-    overrides: dict[str, Any] = {field.name: st.session_state[field.key] for field in FIELDS}
-    target = PRESETS[preset_name].target
+    base = PRESETS[preset_name]
+    overrides: dict[str, Any] = {
+        field.name: whole_number(field.key, int(field.low), int(field.high), getattr(base, field.name))
+        if field.typed else st.session_state[field.key] for field in FIELDS}
+    target = base.target
     if (stored := upload.uploaded(target)) is not None:    # this session's own file comes first
         overrides["data_path"] = str(stored.path)
     elif target == "faces":
@@ -115,7 +123,7 @@ def widgets_from_config(config: RunConfig) -> None:
             continue
         if field.low is not None and not field.low <= value <= field.high:
             continue
-        st.session_state[field.key] = value
+        st.session_state[field.key] = field.state(value)
 
 
 def request_open(key: str) -> None:
