@@ -4,9 +4,9 @@ A shared link is text anyone can edit. Each page is opened, as a fresh session, 
 full of hostile values (negative k, a learning rate of 1e9, 10^12 iterations, an unknown
 preset, script and image tags, for the Training page's own parameters and for names the
 other pages might be expected to read). No page may raise; the Training page clamps or
-refuses each value it reads with a warning; the pages that read no parameters (Home,
-Theory, Gallery) show exactly what a clean link shows; and a hostile string appears only as
-text inside a code span, in elements that do not allow HTML.
+refuses each value it reads, in one summary message; so do the Theory and Gallery pages for
+theirs; the home page reads only the language; and a hostile string appears only as text
+inside a code span, in elements that do not allow HTML.
 """
 
 from __future__ import annotations
@@ -87,13 +87,27 @@ def test_hostile_links_never_raise_and_never_render_as_html(page: str, runs_dir:
                 assert text.count(hostile) == text.count(f"`{hostile}`"), text     # only inside code spans
 
 
-@pytest.mark.parametrize("page", ["streamlit_app.py", "pages/1_Theory.py", "pages/3_Gallery.py"])
-def test_pages_without_link_parameters_ignore_them(page: str, runs_dir: Path) -> None:
-    clean = open_page(page, {})
-    hostile = open_page(page, HOSTILE)
+def test_the_home_page_reads_only_the_language(runs_dir: Path) -> None:
+    clean = open_page("streamlit_app.py", {})
+    hostile = open_page("streamlit_app.py", HOSTILE)
     assert widget_values(hostile) == widget_values(clean)
-    assert [w.value for w in hostile.warning] == [w.value for w in clean.warning]
-    assert not any(h in text for _, text in strings(hostile._tree) for h in HOSTILE_TEXT)
+    assert link_notes(hostile) == [EN["link.language"].format(value=SCRIPT)] and len(hostile.warning) == 1
+    assert "lang" not in hostile.query_params                          # the refused language leaves the address
+
+
+@pytest.mark.parametrize(("page", "refused"), [
+    ("pages/1_Theory.py", {"theory_preset": SCRIPT, "theory_data_mu": "1e9", "theory_g_sigma": "-1"}),
+    ("pages/3_Gallery.py", {"gallery_seed": "-5", "gallery_view": SCRIPT}),
+])
+def test_theory_and_gallery_links_are_clamped_or_refused_in_one_summary(page: str, refused: dict[str, str],
+                                                                       runs_dir: Path) -> None:
+    at = open_page(page, HOSTILE)
+    lines = link_notes(at)
+    assert len(at.warning) == 1 and len(lines) == 1 + len(refused), lines        # the language, then each value
+    for key, raw in refused.items():
+        assert sum(f"`{key}`" in line and f"`{raw}`" in line for line in lines) == 1, (key, lines)
+    left = {key: at.query_params[key] for key in refused if key in at.query_params}
+    assert not {key: value for key, value in left.items() if value == refused[key]}, left      # what is used, or nothing
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

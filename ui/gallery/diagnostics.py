@@ -132,7 +132,7 @@ def show_diagnostics(args: tuple, model: sampling.LoadedGenerator, seed: int) ->
     st.caption(t("gallery.diversity_explain"))
 
     st.subheader(t("gallery.nearest_title"))
-    digit = digit_input(t("gallery.digit"), "gallery_nearest_digit", 2) if scores.conditional else None
+    digit = digit_input(t("gallery.digit"), "gallery_nearest_digit") if scores.conditional else None
     try:
         found = nearest(*args, digit, seed)
     except DataError as exc:

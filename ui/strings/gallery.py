@@ -24,8 +24,9 @@ EN = {
         "{accuracy:.1%} of the time; within-class diversity at least {diversity:.0%} of real digits'."
     ),
     "gallery.seed": "Seed",
+    "gallery.link_generator": "The generator `{value}` is not on this server; showing {shown}.",
+    "gallery.link_view": "The view `{value}` needs a conditional generator, and {generator} is not one; showing Samples.",
     "gallery.seed_help": "A whole number from 0 to {max}. Each seed picks fixed latent vectors z.",
-    "gallery.seed_clamped": "The seed {value} is outside 0 to {max}; {seed} is used instead.",
     "gallery.view": "View",
     "gallery.view.sample": "Samples",
     "gallery.view.same_z": "Same z, every digit",
@@ -139,8 +140,9 @@ ZH = {
         "类内多样性至少为真实数字的 {diversity:.0%}。"
     ),
     "gallery.seed": "种子",
+    "gallery.link_generator": "本服务器上没有生成器 `{value}`；改为显示 {shown}。",
+    "gallery.link_view": "视图 `{value}` 需要条件生成器，而 {generator} 不是；改为显示“样本”。",
     "gallery.seed_help": "0 到 {max} 之间的整数。每个种子对应固定的隐向量 z。",
-    "gallery.seed_clamped": "种子 {value} 不在 0 到 {max} 的范围内，已改用 {seed}。",
     "gallery.view": "视图",
     "gallery.view.sample": "样本",
     "gallery.view.same_z": "同一 z，每个数字",
