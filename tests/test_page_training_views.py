@@ -213,3 +213,24 @@ def test_typed_numbers_speak_chinese(store: RunStore) -> None:
     at.text_input(key="train_seed").input("-3").run()
     assert [w.value for w in at.sidebar.warning] == [common.ZH["input.clamped"].format(
         value="-3", low="0", high=f"{2**31 - 1:,}", used="0")]
+
+
+# ---- the scrubber's cursor -------------------------------------------------------------------
+
+def _vertical_lines(chart) -> list[float]:
+    spec = json.loads(chart.proto.spec)
+    return [shape["x0"] for shape in spec["layout"].get("shapes", []) if shape.get("yref") == "paper"]
+
+
+def test_the_curves_carry_a_cursor_at_the_snapshot_the_scrubber_shows(store: RunStore) -> None:
+    key = write_run(store, PRESETS["gauss1d"].replace(seed=37, iterations=300), metrics={"jsd": 0.05}, snapshots=3)
+    at = opened(key)
+    scrubber = at.select_slider(key="train_snapshot")
+    assert scrubber.value == 300
+    charts = at.get("plotly_chart")
+    assert [_vertical_lines(chart) for chart in charts[:2]] == [[300], [300]]     # losses, D outputs
+    assert _vertical_lines(charts[3]) == [300]                                    # the JSD curve
+    scrubber.set_value(100).run()
+    charts = at.get("plotly_chart")
+    assert [_vertical_lines(chart) for chart in (charts[0], charts[1], charts[3])] == [[100], [100], [100]]
+    assert strings.EN["training.snapshot_at"].format(iteration=100) in [c.value for c in at.caption]

@@ -343,4 +343,5 @@ ZH = {
     "training.plot.k": "k",
     "training.plot.lr": "学习率",
     "training.plot.missing": "尚未训练",
+    "training.plot.snapshot": "快照",
 }
