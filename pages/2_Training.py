@@ -3,7 +3,8 @@
 Training never runs here: the Runner starts a worker process and the Train view polls the
 run store once a second from a fragment, so the page stays responsive and a rerun never
 kills a run. Every setting lives in the URL (ui/training/url.py). The views are in
-ui/training/: run_view (Train), library (Compare, Library) and sweep (Sweep).
+ui/training/: run_view (Train), library (Compare, Library; run_import brings a downloaded
+run file back) and sweep (Sweep).
 """
 
 import streamlit as st
@@ -12,7 +13,7 @@ from gan_engine.errors import GanExplorerError
 from ui.i18n import error_text, labelled, t
 from ui.links import show_link_notes
 from ui.navigation import require_navigation
-from ui.training import library, run_view, settings, sweep, url
+from ui.training import library, run_import, run_view, settings, sweep, url
 
 require_navigation()
 # A run opened from the sweep or the library is applied first, while the widgets it sets
@@ -49,4 +50,5 @@ elif section == "compare":
 elif section == "sweep" and config is not None:
     sweep.show_sweep_view(config, preset_name)
 elif section == "library":
+    run_import.render()
     library.show_library_view()

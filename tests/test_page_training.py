@@ -389,6 +389,7 @@ def test_every_string_the_page_asks_for_exists() -> None:
                                                   "cancelled", "interrupted")}
     dynamic |= {f"training.outcome.{s}" for s in ("diverged", "failed", "cancelled", "interrupted")}
     dynamic |= {f"training.stopped.{s}" for s in ("diverged", "failed", "cancelled", "interrupted")}
+    dynamic |= {f"training.import.{outcome}" for outcome in ("imported", "cached")}
     dynamic |= {f"training.url.{s}" for s in ("clamped", "rounded", "ignored")}
     dynamic |= {f"training.plot.{name}" for name in plots.DEFAULT_LABELS}
     dynamic |= {f"training.preset.{name}" for name in ISSUE_PRESETS}

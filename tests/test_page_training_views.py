@@ -7,11 +7,13 @@ import json
 import math
 from pathlib import Path
 
+import h5py
 import numpy as np
 import pytest
 from apphelpers import app_session, link_notes
 from streamlit.testing.v1 import AppTest
 
+from devtools.faults import make_finished
 from gan_engine.config import PRESETS
 from gan_engine.runs.runfile import RunRecord, write_run_file
 from gan_engine.runs.store import RunStore
@@ -234,3 +236,59 @@ def test_the_curves_carry_a_cursor_at_the_snapshot_the_scrubber_shows(store: Run
     charts = at.get("plotly_chart")
     assert [_vertical_lines(chart) for chart in (charts[0], charts[1], charts[3])] == [[100], [100], [100]]
     assert strings.EN["training.snapshot_at"].format(iteration=100) in [c.value for c in at.caption]
+
+
+# ---- a downloaded run file brought back -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def downloaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, bytes]:
+    """A finished run file as another machine's run library downloads it."""
+    laptop = tmp_path_factory.mktemp("laptop")
+    key = make_finished(laptop, seed=440)
+    return key, (laptop / f"{key}.h5").read_bytes()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_downloaded_run_file_is_brought_back_and_opened(store: RunStore, downloaded, lang: str) -> None:
+    key, content = downloaded
+    at = app_session(PAGE, {"lang": lang}).run()
+    at.segmented_control(key="train_view").set_value("library").run()
+    at.file_uploader(key="train_import_file").upload(f"{key}.h5", content, "application/x-hdf5").run()
+    assert not at.exception and not at.error
+    table = strings.EN if lang == "en" else strings.ZH
+    assert [s.value for s in at.success] == [table["training.import.imported"].format(
+        preset="gauss1d", status=table["training.status.done"], run=key[:6])]
+    assert store.summary(key).status == "done"
+    assert key in set(at.dataframe[0].value["key"])                            # in the library at once
+    at.button(key="train_import_open").click().run()
+    assert at.session_state["train_active_key"] == key and not at.exception
+    assert at.segmented_control(key="train_view").value == "train"
+
+
+@pytest.mark.parametrize(("name", "content", "message_id"), [
+    ("model.pt", b"\x80\x04\x95" + b"\0" * 64, "import_pickle"),
+    ("notes.h5", b"just some text, not HDF5", "import_not_run"),
+])
+def test_a_foreign_file_gets_one_clear_message_in_the_pages_language(store: RunStore, name: str, content: bytes,
+                                                                     message_id: str) -> None:
+    at = app_session(PAGE, {"lang": "zh"}).run()
+    at.segmented_control(key="train_view").set_value("library").run()
+    at.file_uploader(key="train_import_file").upload(name, content).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [common.ZH[f"engine.{message_id}"].format(name=f"`{name}`")]
+    assert store.list_runs().empty
+
+
+def test_a_tampered_run_file_is_refused(store: RunStore, downloaded, tmp_path: Path) -> None:
+    key, content = downloaded
+    path = tmp_path / "edited.h5"
+    path.write_bytes(content)
+    with h5py.File(path, "a") as handle:                                       # its key no longer matches its settings
+        summary = json.loads(handle.attrs["summary"])
+        summary["config"]["k"] = 7
+        handle.attrs["summary"] = json.dumps(summary)
+    at = app_session(PAGE).run()
+    at.segmented_control(key="train_view").set_value("library").run()
+    at.file_uploader(key="train_import_file").upload("edited.h5", path.read_bytes()).run()
+    assert not at.exception and len(at.error) == 1 and at.error[0].value.startswith("`edited.h5` cannot be imported")
+    assert store.list_runs().empty

@@ -136,6 +136,14 @@ EN = {
     "training.library_empty": "No runs in the cache yet.",
     "training.library_no_match": "None of the {count} cached runs matches `{query}`.",
     "training.library_run": "Run",
+    "training.import.title": "Bring back a run file",
+    "training.import.intro": (
+        "A run file downloaded from a run library (here or on another machine), at most {mb} MB. It is "
+        "checked before it joins the cache; its configuration is then served to everyone like any other run."
+    ),
+    "training.import.file": "Run file (.h5)",
+    "training.import.imported": "Added to the cache: {preset}, {status} (run {run}).",
+    "training.import.cached": "This run is already in the cache: {preset}, {status} (run {run}).",
     "training.status.queued": "queued",
     "training.status.running": "running",
     "training.status.done": "done",
@@ -288,6 +296,14 @@ ZH = {
     "training.library_empty": "缓存中还没有训练。",
     "training.library_no_match": "缓存中的 {count} 次训练都不匹配 `{query}`。",
     "training.library_run": "训练",
+    "training.import.title": "导入训练文件",
+    "training.import.intro": (
+        "从训练记录库（本机或其他机器上的）下载的训练文件，最大 {mb} MB。文件在加入缓存之前会先经过检查；"
+        "之后它的配置会像其他训练一样提供给所有人。"
+    ),
+    "training.import.file": "训练文件（.h5）",
+    "training.import.imported": "已加入缓存：{preset}，{status}（训练 {run}）。",
+    "training.import.cached": "缓存中已有这次训练：{preset}，{status}（训练 {run}）。",
     "training.status.queued": "排队中",
     "training.status.running": "训练中",
     "training.status.done": "已完成",
