@@ -303,4 +303,4 @@ def test_time_series_figures_mark_the_snapshot_shown_with_a_cursor() -> None:
         plain, marked = build(None), build(100)
         added = marked.layout.shapes[len(plain.layout.shapes):]
         assert len(added) == 1 and (added[0].x0, added[0].x1, added[0].yref) == (100, 100, "paper")
-        assert marked.layout.annotations[-1].text in ("snapshot", "快照")
+        assert marked.data[-1].name in ("snapshot", "快照") and marked.data[-1].line.dash == "dash"   # in the legend

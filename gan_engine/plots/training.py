@@ -119,22 +119,25 @@ def _hline(y: float, color: str, text: str, yref: str = "y", position: str = "to
     return shape, note
 
 
-def _vline(x: float, text: str) -> tuple[dict, dict]:
-    """A dashed vertical cursor across the plot at iteration `x`, labelled at its top."""
-    shape = {"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "paper", "y0": 0, "y1": 1,
-             "line": {"color": _COLORS["grey"], "dash": "dash", "width": 1}}
-    note = {"xref": "x", "x": x, "yref": "paper", "y": 1, "text": text, "showarrow": False,
-            "xanchor": "left", "yanchor": "top", "font": {"size": 11, "color": _COLORS["grey"]}}
-    return shape, note
+def _cursor_shape(x: float) -> dict[str, Any]:
+    """A dashed vertical cursor across the plot at iteration `x` (the snapshot shown)."""
+    return {"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "paper", "y0": 0, "y1": 1,
+            "line": {"color": _COLORS["grey"], "dash": "dash", "width": 1}}
 
 
-def _with_cursor(references: list[tuple[dict, dict]], cursor: float | None,
-                 labels: Mapping[str, str] | None) -> list[tuple[dict, dict]]:
-    return references if cursor is None else [*references, _vline(cursor, _text(labels, "snapshot"))]
+def _cursor_trace(labels: Mapping[str, str] | None) -> dict[str, Any]:
+    """An empty trace that names the cursor in the legend. The cursor is not labelled on the
+    plot: the reference lines' labels sit at its right end, exactly where the latest
+    snapshot's cursor is."""
+    return {"type": "scatter", "x": [None], "y": [None], "mode": "lines", "hoverinfo": "skip",
+            "name": _text(labels, "snapshot"), "line": {"color": _COLORS["grey"], "dash": "dash", "width": 1}}
 
 
 def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], height: int = 320,
-            references: Sequence[tuple[dict, dict]] = ()) -> go.Figure:
+            references: Sequence[tuple[dict, dict]] = (), cursor: float | None = None,
+            labels: Mapping[str, str] | None = None) -> go.Figure:
+    """The figure of `traces` with its reference lines and, at iteration `cursor`, the
+    snapshot cursor (named in the legend in `labels`' language)."""
     # An empty template: the page's theme (Streamlit's) styles the chart in the browser, and
     # copying plotly's default template into every figure would triple its build time and
     # add ~6 kB to every chart update.
@@ -144,6 +147,9 @@ def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], height: int = 
     if references:
         base["shapes"] = [shape for shape, _ in references]
         base["annotations"] = [note for _, note in references]
+    if cursor is not None:
+        base["shapes"] = [*base.get("shapes", []), _cursor_shape(cursor)]
+        traces = [*traces, _cursor_trace(labels)]
     return go.Figure(data=traces, layout={**base, **layout}, _validate=False)
 
 
@@ -179,7 +185,7 @@ def loss_figure(series: pd.DataFrame, loss: str, labels: Mapping[str, str] | Non
     traces = [_line(x, _column(data, "loss_d"), _text(labels, "loss_d"), _COLORS["d"]),
               _line(x, _column(data, "loss_g"), _text(labels, "loss_g"), _COLORS["g"])]
     return _figure(traces, {"xaxis": _axis(_text(labels, "iteration")), "yaxis": _axis(_text(labels, "loss"))},
-                   references=_with_cursor(references, cursor, labels))
+                   references=references, cursor=cursor, labels=labels)
 
 
 def discriminator_output_figure(series: pd.DataFrame, labels: Mapping[str, str] | None = None,
@@ -192,8 +198,8 @@ def discriminator_output_figure(series: pd.DataFrame, labels: Mapping[str, str] 
               _line(x, _column(data, "d_fake"), _text(labels, "d_fake"), _COLORS["g"])]
     layout = {"xaxis": _axis(_text(labels, "iteration")),
               "yaxis": _axis(_text(labels, "probability"), range=[0, 1])}
-    return _figure(traces, layout,
-                   references=_with_cursor([_hline(0.5, _COLORS["grey"], _text(labels, "half"))], cursor, labels))
+    return _figure(traces, layout, references=[_hline(0.5, _COLORS["grey"], _text(labels, "half"))],
+                   cursor=cursor, labels=labels)
 
 
 def jsd_figure(metrics: pd.DataFrame, labels: Mapping[str, str] | None = None,
@@ -207,7 +213,7 @@ def jsd_figure(metrics: pd.DataFrame, labels: Mapping[str, str] | None = None,
               "yaxis": _axis(_text(labels, "jsd"), type="log", tickvals=_JSD_TICKS,
                              ticktext=[f"{v:g}" for v in _JSD_TICKS])}
     references = [_hline(math.log(2.0), _COLORS["grey"], _text(labels, "jsd_max"))]
-    return _figure(traces, layout, references=_with_cursor(references, cursor, labels))
+    return _figure(traces, layout, references=references, cursor=cursor, labels=labels)
 
 
 def modes_figure(metrics: pd.DataFrame, n_modes: int, labels: Mapping[str, str] | None = None,
@@ -225,7 +231,7 @@ def modes_figure(metrics: pd.DataFrame, n_modes: int, labels: Mapping[str, str] 
               "yaxis2": _axis(_text(labels, "hq_fraction"), range=[0, 1.02], overlaying="y", side="right",
                               tickformat=".0%", tickvals=_QUARTERS, showgrid=False)}
     total = f"{_text(labels, 'modes_total')} = {n_modes}"
-    return _figure(traces, layout, references=_with_cursor([_hline(n_modes, _COLORS["grey"], total)], cursor, labels))
+    return _figure(traces, layout, references=[_hline(n_modes, _COLORS["grey"], total)], cursor=cursor, labels=labels)
 
 
 def compare_figure(runs: Mapping[str, pd.DataFrame], column: str, reference: float | None = None,
