@@ -83,9 +83,9 @@ ZH = {
     "engine.upload_too_many_items": "{name} 声明了 {count:,} 个样本；一次上传最多 {limit:,} 个（MNIST 共有 70,000 个）。",
     "engine.upload_not_stored": "服务器暂时无法保存这次上传（{reason}）；请稍后再试。",
     "engine.upload_invalid": "文件无法使用：{detail}",
-    "engine.import_too_large": "{name} 太大：运行文件最多 {limit} MB。",
-    "engine.import_pickle": "{name} 是 Python pickle（PyTorch 检查点之类），不是 GAN Explorer 的运行文件；pickle 在加载时可以执行代码，因此不会被打开。",
-    "engine.import_not_run": "{name} 不是 GAN Explorer 的运行文件（不是 HDF5）：请从运行库下载。",
+    "engine.import_too_large": "{name} 太大：训练文件最多 {limit} MB。",
+    "engine.import_pickle": "{name} 是 Python pickle（PyTorch 检查点之类），不是 GAN 探索器的训练文件；pickle 在加载时可以执行代码，因此不会被打开。",
+    "engine.import_not_run": "{name} 不是 GAN 探索器的训练文件（不是 HDF5）：请从训练记录库下载。",
     "engine.import_busy": "这个配置正在本服务器上训练；{name} 没有导入。",
     "engine.import_refused": "{name} 无法导入：{problem}。",
 }
