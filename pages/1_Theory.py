@@ -49,6 +49,7 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
                         "s6": lambda: sections.losses_section(label_items),
                         "s7": lambda: sections.equilibrium_section(result.p_data.values, result.x)})
     url.write_link()
+    state.remember()
 
 
 @st.fragment
@@ -56,6 +57,7 @@ def figure1(label_items: tuple[tuple[str, str], ...]) -> None:
     """Section 8: the Figure-1 simulation and its stage scrubber (reruns on its own)."""
     sections.figure1_section(label_items)
     url.write_stage()
+    state.remember()
 
 
 state.init_state()

@@ -294,3 +294,16 @@ def test_a_hand_edited_link_is_clamped_or_refused_with_one_summary(runs, lang):
     assert link_notes(missing) == [EN["gallery.link_generator"].format(
         value="0123456789abcdef", shown=missing.selectbox(key="gallery_generator").options[0])]
     assert "gallery_generator" not in missing.query_params
+
+
+def test_a_visit_to_another_page_keeps_the_view_and_seed(runs):
+    at = _open("morph")
+    at.text_input(key="gallery_seed").input("7").run()
+    at.selectbox(key="gallery_morph_to").set_value(4).run()
+    before = _pictures(at)
+    at.switch_page("pages/1_Theory.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.segmented_control(key="gallery_view").value == "morph"
+    assert at.text_input(key="gallery_seed").value == "7" and at.selectbox(key="gallery_morph_to").value == 4
+    assert _pictures(at) == before

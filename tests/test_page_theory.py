@@ -293,3 +293,17 @@ def test_a_hand_edited_link_is_clamped_with_one_summary(lang: str) -> None:
     assert at.select_slider(key="theory_fig1_stage").value == 0
     assert at.query_params.get("theory_g_mu") in ("5", ["5"])             # the address holds what is used
     assert "theory_section" not in at.query_params and "theory_preset" not in at.query_params
+
+
+def test_a_visit_to_another_page_keeps_the_settings() -> None:
+    at = app_session(PAGE, {"theory_preset": "disjoint"}, timeout=TIMEOUT).run()
+    at.slider(key="theory_disc_a").set_value(2.0).run()
+    open_tab(at, "s5")
+    before = dict(at.query_params)
+    at.switch_page("pages/2_Training.py").run()
+    at.switch_page(PAGE).run()
+    assert_clean(at)
+    assert at.selectbox(key="theory_preset").value == "disjoint"
+    assert at.session_state["theory_disc_a"] == 2.0
+    assert "theory_fig_sweep" in chart_keys(at)
+    assert dict(at.query_params) == before

@@ -83,3 +83,19 @@ def write_params(values: Mapping[str, object]) -> None:
                 del st.query_params[key]
         elif st.query_params.get(key) != (text := format_value(value)):
             st.query_params[key] = text
+
+
+def remember(page: str, keys: list[str]) -> None:
+    """Keep a copy of `page`'s widget values (those of `keys` that exist) outside the widgets.
+
+    Streamlit forgets a widget's value after a run that did not draw it, so a visit to
+    another page would reset this one; `restore` brings the values back on the way in.
+    """
+    st.session_state[f"_{page}_saved"] = {key: st.session_state[key] for key in keys if key in st.session_state}
+
+
+def restore(page: str) -> None:
+    """Put back the values `remember` kept for `page` that the widgets have lost since."""
+    for key, value in st.session_state.get(f"_{page}_saved", {}).items():
+        if key not in st.session_state:
+            st.session_state[key] = value

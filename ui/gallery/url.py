@@ -21,7 +21,7 @@ from ui.gallery.views import CONDITIONAL_ONLY, VIEWS
 from ui.gallery.widgets import describe
 from ui.i18n import t
 from ui.inputs import whole_number
-from ui.links import check_number, language_notes, note, shown_text, write_params
+from ui.links import check_number, language_notes, note, remember, restore, shown_text, write_params
 
 CHECKED = "gallery_url_checked"
 DEFAULT_VIEW = "sample"
@@ -43,9 +43,11 @@ def _read_control(control: Control, raw: str, notes: list[str]) -> None:
 
 def read_link(sources: Mapping[str, GeneratorSource]) -> list[str]:
     """On a session's first visit, set the widgets from the address; the lines of the
-    summary message (empty for a clean link, and on every later run). `sources`: the
-    generators on offer, by spec, the first being the page's default."""
+    summary message (empty for a clean link, and on every later run, which instead puts back
+    what the visitor left on a trip to another page). `sources`: the generators on offer, by
+    spec, the first being the page's default."""
     if st.session_state.get(CHECKED):
+        restore("gallery")          # back from another page: the values this session left with
         return []
     st.session_state[CHECKED] = True
     params, notes = st.query_params, language_notes()
@@ -77,7 +79,7 @@ def _current(control: Control) -> object:
 
 def write_link(spec: str, default_spec: str, view: str, conditional: bool) -> None:
     """Put the generator, the view and the controls it draws in the address (call once the
-    view is drawn)."""
+    view is drawn), and keep them for when the visitor comes back from another page."""
     values: dict[str, object] = {"gallery_generator": spec if spec != default_spec else None,
                                  "gallery_view": view if view != DEFAULT_VIEW else None}
     for control in CONTROLS.values():
@@ -85,3 +87,4 @@ def write_link(spec: str, default_spec: str, view: str, conditional: bool) -> No
         value = _current(control) if drawn else control.default
         values[control.key] = value if value != control.default else None
     write_params(values)
+    remember("gallery", ["gallery_generator", "gallery_view", *CONTROLS])

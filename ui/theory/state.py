@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_engine.theory import model as theory_model
+from ui import links
 
 ROLES = ("data", "g")
 CUSTOM = "custom"      # the preset box's entry once the families or sliders were changed by hand
@@ -63,9 +64,20 @@ def apply_preset() -> None:
             st.session_state[f"theory_{role}_{param}"] = value
 
 
+SAVED_KEYS = [*(f"theory_{role}_family" for role in ROLES), *HIDDEN_WIDGET_DEFAULTS, "theory_section",
+              "theory_fig1_stage"]
+
+
+def remember() -> None:
+    """Keep the page's values while the visitor is on another page (`init_state` restores them)."""
+    links.remember("theory", SAVED_KEYS)
+
+
 def init_state() -> None:
-    """Starting preset and families (missing keys only); the sliders get their starting values
-    from keep_hidden_widgets(), at each run of the fragment that draws them."""
+    """The values this session had when it left the page, else the starting preset and
+    families (missing keys only); the sliders get their starting values from
+    keep_hidden_widgets(), at each run of the fragment that draws them."""
+    links.restore("theory")
     if "theory_preset" not in st.session_state:
         st.session_state["theory_preset"] = theory_model.DEFAULT_PRESET
     for role in ROLES:

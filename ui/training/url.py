@@ -20,7 +20,7 @@ import streamlit as st
 from gan_engine.config import PRESETS
 from ui.i18n import t
 from ui.inputs import whole_number
-from ui.links import language_notes, shown_text
+from ui.links import language_notes, shown_text, write_params
 from ui.training.fields import FIELDS, PRESET_KEY, SMOOTHING_STEP, Field
 from ui.training.settings import faces_file, preset_names
 
@@ -133,10 +133,7 @@ def write_unbound_parameters(preset_name: str) -> None:
         value = st.session_state.get(field.key)
         if field.typed and value is not None:
             value = whole_number(field.key, int(field.low), int(field.high), getattr(defaults, field.name))
-        if value is None or value == getattr(defaults, field.name):
-            st.query_params.pop(field.key, None)
-        elif st.query_params.get(field.key) != str(value):
-            st.query_params[field.key] = str(value)
+        write_params({field.key: None if value is None or value == getattr(defaults, field.name) else value})
 
 
 def finish_url_correction() -> None:
