@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from devtools.faults import make_finished
 from gan_engine.config import PRESETS
+from gan_engine.data.paths import uploads_root
 from gan_engine.runs.runfile import RunRecord, write_run_file
 from gan_engine.runs.store import RunStore
 from ui.strings import common
@@ -292,3 +293,21 @@ def test_a_tampered_run_file_is_refused(store: RunStore, downloaded, tmp_path: P
     at.file_uploader(key="train_import_file").upload("edited.h5", path.read_bytes()).run()
     assert not at.exception and len(at.error) == 1 and at.error[0].value.startswith("`edited.h5` cannot be imported")
     assert store.list_runs().empty
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_faces_file_that_does_not_fit_names_no_internal_function_and_no_server_path(
+        store: RunStore, tmp_path: Path, lang: str) -> None:
+    """Defect 7: the faces upload's message speaks of the visitor's file and the command they
+    can run, never of the engine's functions or the server's folders."""
+    wrong = tmp_path / "celeba.h5"
+    with h5py.File(wrong, "w") as handle:                                       # HDF5, but no img_align_celeba group
+        handle["images"] = np.zeros((2, 8, 8, 3), np.uint8)
+    at = app_session(PAGE, {"lang": lang}).run()
+    at.file_uploader(key="train_upload_faces").upload("celeba.h5", wrong.read_bytes()).run()
+    errors = [e.value for e in at.sidebar.error]
+    assert len(errors) == 1 and "celeba.h5" in errors[0], errors
+    for hidden in ("images_to_hdf5", "load_faces", str(uploads_root()), str(tmp_path), "gan_engine."):
+        assert hidden not in errors[0], (hidden, errors[0])
+    if lang == "zh":
+        assert errors[0].startswith(common.ZH["engine.upload_invalid"].split("{")[0])
