@@ -14,7 +14,7 @@ import streamlit as st
 
 from gan_engine.config import RunConfig
 from gan_engine.errors import GanExplorerError
-from gan_engine.runs import ACTIVE, RunSummary
+from gan_engine.runs import ACTIVE, CACHED_STATUSES, RunSummary
 from ui import roles, teacher
 from ui.i18n import error_text, t
 from ui.training import charts, engine
@@ -44,6 +44,15 @@ def launch() -> None:
         teacher.attachments().launched(started.key, teacher.visitor_id())
     elif started.outcome == "attached":
         teacher.attachments().watching(started.key, teacher.visitor_id())
+
+
+def open_if_cached(config: RunConfig) -> None:
+    """Show the run of `config` when the cache holds it (finished, or training now), as a
+    press of Train would, without starting anything."""
+    summary = engine.store().summary(config.key())
+    if summary is not None and (summary.status in CACHED_STATUSES or summary.status in ACTIVE):
+        st.session_state["train_active_key"] = summary.key
+        st.session_state["train_outcome"] = "cached" if summary.status in CACHED_STATUSES else "attached"
 
 
 def show_train_view(config: RunConfig | None) -> None:
@@ -130,7 +139,9 @@ def finished_run(summary: RunSummary) -> None:
     if summary.status != "done":
         notify = {"diverged": st.warning, "failed": st.error}.get(summary.status, st.info)
         notify(t(f"training.outcome.{summary.status}", message=summary.message or "—"))
-    st.caption(t("training.trained_on", device=summary.device or "?", seconds=format_seconds(summary.seconds),
+    # A run that stopped early says so: "Cancelled at iteration 818 of 3000", not "Trained in".
+    caption = "training.trained_on" if summary.status == "done" else f"training.stopped.{summary.status}"
+    st.caption(t(caption, device=summary.device or "?", seconds=format_seconds(summary.seconds),
                  iteration=summary.iteration, total=summary.total))
     if summary.metrics:
         for column, (name, value) in zip(st.columns(len(summary.metrics)), summary.metrics.items()):
