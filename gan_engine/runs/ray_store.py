@@ -137,8 +137,9 @@ class RunStoreActor:
         run = _ActiveRun(key, record, RunWriter(path, record), lock_fd, cpus, gpus, request.get("cache_bytes"))
         run.generator = self._task.options(
             num_cpus=cpus, num_gpus=gpus, max_retries=0, retry_exceptions=False, name=f"gan-explorer {key}",
-        ).remote(self._handle, key, request["config"], request["device"], cpus, data,
-                 {"version": __version__, "format": ENGINE_FORMAT_VERSION})
+        ).remote(self._handle, key, request["config"], request["device"], cpus,
+                 {"version": __version__, "format": ENGINE_FORMAT_VERSION},
+                 [(name, sha) for name, sha, _ in data], *(ref for _, _, ref in data))
         self._tasks_submitted[key] = self._tasks_submitted.get(key, 0) + 1
         self._runs[key] = run
         threading.Thread(target=self._follow, args=(run,), name=f"follow-{key}", daemon=True).start()

@@ -11,10 +11,11 @@ it, which folds them into the run file on the dashboard's machine:
 
 The first log step and the first snapshot go out at once, so a page shows them as soon as
 they exist. Training runs in a thread of the task; the task's own thread batches what the
-callbacks queue, and asks the actor twice a second whether the run was cancelled.
+callbacks queue, and asks the actor whether the run was cancelled (one question in flight,
+its answer read when it has come: about twice a second).
 
-Data files arrive as (name, sha256, object ref): they are written once per node into a
-folder named by their hashes (`$GAN_EXPLORER_RAY_DATA_CACHE`, else the temporary folder),
+Data files arrive as Ray objects named by their SHA-256 (the store puts each once): they are
+written once per node into a folder named by their hashes (`$GAN_EXPLORER_RAY_DATA_CACHE`, else the temporary folder),
 checked against the hash, and the run trains on that copy; its configuration, and so its
 key, still names the file on the dashboard's machine.
 
@@ -42,7 +43,6 @@ from typing import Any
 from gan_engine.limits import THREADS_ENV
 
 BATCH_SECONDS = 0.5
-STOP_POLL_SECONDS = 0.5
 DATA_CACHE_ENV = "GAN_EXPLORER_RAY_DATA_CACHE"
 
 
@@ -51,9 +51,15 @@ def node_label(hostname: str, address: str, node_id: str) -> str:
     return f"{hostname} ({address}, Ray node {node_id[:8]})"
 
 
-def train_task(store: Any, key: str, config_values: dict, device: str, cpus: int,
-               data: list[tuple[str, str, Any]], versions: dict) -> Iterator[dict]:
-    """Train run `key` here, streaming updates to the store actor (see the module docstring)."""
+def train_task(store: Any, key: str, config_values: dict, device: str, cpus: int, versions: dict,
+               data_names: list[tuple[str, str]], *data_contents: bytes) -> Iterator[dict]:
+    """Train run `key` here, streaming updates to the store actor (see the module docstring).
+
+    `data_contents` are the data files' bytes, one per (name, sha256) of `data_names`: passed
+    as top-level object refs, Ray fetches them before the task starts. Nothing here blocks in
+    `ray.get` while training: a task blocked there lends its CPU to another task, which would
+    then share the node's cores with this one.
+    """
     import ray
 
     from gan_engine import __version__
@@ -71,8 +77,8 @@ def train_task(store: Any, key: str, config_values: dict, device: str, cpus: int
         return
     try:
         config = RunConfig.from_dict(config_values)
-        if data:
-            config = config.replace(data_path=str(_materialize(data, ray)))
+        if data_names:
+            config = config.replace(data_path=str(_materialize(data_names, data_contents)))
     except (GanExplorerError, OSError) as error:
         yield {"kind": "final", "outcome": asdict(TrainingOutcome("failed", f"On Ray node {node}: {error}"))}
         return
@@ -80,8 +86,8 @@ def train_task(store: Any, key: str, config_values: dict, device: str, cpus: int
     stream = _Stream(config, _device_here(device, ray.get_gpu_ids()), node)
     thread = threading.Thread(target=stream.train, name=f"train-{key}", daemon=True)
     thread.start()
+    asked = store.should_stop.remote(key)       # one question to the store in flight at a time
     try:
-        next_poll = time.monotonic() + STOP_POLL_SECONDS
         while True:
             update, final = stream.collect(BATCH_SECONDS)
             if update is not None:
@@ -89,10 +95,10 @@ def train_task(store: Any, key: str, config_values: dict, device: str, cpus: int
             if final is not None:
                 yield final
                 return
-            if time.monotonic() >= next_poll:
-                next_poll = time.monotonic() + STOP_POLL_SECONDS
-                if ray.get(store.should_stop.remote(key)):
+            if ray.wait([asked], timeout=0)[0]:     # answered: read it without waiting
+                if ray.get(asked):
                     stream.stop.set()
+                asked = store.should_stop.remote(key)
     finally:
         # However the task ends (cancelled, its owner gone), training stops with it.
         stream.stop.set()
@@ -178,20 +184,19 @@ def _progress(logs: list, metrics: list, snapshots: list) -> dict | None:
     return {"kind": "progress", "logs": logs, "metrics": metrics, "snapshots": snapshots}
 
 
-def _materialize(data: list[tuple[str, str, Any]], ray: Any) -> Path:
+def _materialize(names: list[tuple[str, str]], contents: tuple[bytes, ...]) -> Path:
     """This node's copy of the run's data files; the path of the first one.
 
     The folder is named by the files' hashes and appears whole (renamed into place), so a
     second run on this node, or one racing this one, never reads a half-written copy.
     """
-    digest = hashlib.sha256("".join(f"{name}\0{sha}\0" for name, sha, _ in data).encode()).hexdigest()[:32]
+    digest = hashlib.sha256("".join(f"{name}\0{sha}\0" for name, sha in names).encode()).hexdigest()[:32]
     root = Path(os.environ.get(DATA_CACHE_ENV) or Path(tempfile.gettempdir()) / "gan-explorer-data")
     folder = root / digest
     if not folder.is_dir():
         root.mkdir(parents=True, exist_ok=True)
         partial = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=root))
-        for name, sha, ref in data:
-            content = ray.get(ref)
+        for (name, sha), content in zip(names, contents):
             if hashlib.sha256(content).hexdigest() != sha:
                 raise OSError(f"the data file {name} arrived damaged (its SHA-256 does not match)")
             (partial / name).write_bytes(content)
@@ -201,4 +206,4 @@ def _materialize(data: list[tuple[str, str, Any]], ray: Any) -> Path:
             for file in partial.iterdir():
                 file.unlink()
             partial.rmdir()
-    return folder / data[0][0]
+    return folder / names[0][0]
