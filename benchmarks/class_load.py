@@ -2,15 +2,17 @@
 
 Each student is a thread of one "server" that shares one Runner, as the Training page's
 sessions do. At one instant all of them call `launch` (which returns at once: it never
-waits for a slot as the command line's `train` does), then poll their run's progress twice
-a second until it ends. Most configurations are distinct (seeds); a few students pick the
+waits for a slot as the command line's `train` does), then poll their run's progress once a
+second, as the page does, until it ends. Most configurations are distinct (seeds); a few students pick the
 same configuration as a classmate, and are attached to that run.
 
 For each backend it prints: launches accepted and refused ("the training queue is full"),
 the median and worst time from the click to a finished run, the makespan (click to the last
 run done) and its ideal, the sum of single-run times of the distinct runs accepted divided
 by the slots (local) or the cluster's CPUs (Ray). The single-run time is one run of the same
-preset timed alone on the same backend, from launch to done, after one warm-up run.
+preset timed alone on the same backend, from launch to done, after one warm-up run; it is
+timed before and after the class and the mean is used, so a machine whose other load drifts
+biases the ratio less (both are printed, with the load average).
 
 - local: today's default, under the hosted limits (CPU slots = the available CPUs, a
   waiting line of 12), in a fresh runs directory.
@@ -19,13 +21,14 @@ preset timed alone on the same backend, from launch to done, after one warm-up r
   `--cpus-per-node` CPUs each), with the Ray backend's hosted limits (a line of 100).
 
     python benchmarks/class_load.py [--students 30] [--duplicates 4] [--preset gauss1d]
-                                    [--backends local,ray] [--nodes 2] [--cpus-per-node 1]
+                                    [--backends local,ray] [--nodes 2] [--cpus-per-node 1] [--address HOST:PORT]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -45,7 +48,7 @@ from gan_engine.runs.runfile import ACTIVE  # noqa: E402
 from gan_engine.runs.runner import Runner  # noqa: E402
 from gan_engine.runs.store import RunStore  # noqa: E402
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 1.0        # as the Training page polls a run (ui.training_view.POLL_SECONDS)
 
 
 @dataclass
@@ -56,9 +59,14 @@ class Result:
     refused: int
     finished: list[float]        # seconds from the click to a finished run, per accepted student
     makespan: float
-    single: float
+    single_before: float
+    single_after: float
     distinct_accepted: int
     failed: int
+
+    @property
+    def single(self) -> float:
+        return (self.single_before + self.single_after) / 2
 
     @property
     def ideal(self) -> float:
@@ -71,10 +79,10 @@ def class_configs(name: str, students: int, duplicates: int) -> list[RunConfig]:
     return distinct + [distinct[index * 3 % len(distinct)] for index in range(duplicates)]
 
 
-def single_run_seconds(runner: Runner, name: str) -> float:
-    """One run of the preset alone, launch to done, after one warm-up run."""
+def single_run_seconds(runner: Runner, name: str, seeds: tuple[int, ...]) -> float:
+    """One run of the preset alone, launch to done, after the first of `seeds` as a warm-up."""
     seconds = 0.0
-    for seed in (900, 901):
+    for seed in seeds:
         started = time.perf_counter()
         final = runner.wait(runner.launch(preset(name, seed=seed)).key, poll=0.1)
         seconds = time.perf_counter() - started
@@ -116,12 +124,13 @@ def the_class(runner: Runner, configs: list[RunConfig]) -> tuple[list[float | No
 
 
 def measure(backend: str, runner: Runner, capacity: float, args: argparse.Namespace) -> Result:
-    single = single_run_seconds(runner, args.preset)
+    before = single_run_seconds(runner, args.preset, (900, 901))
     configs = class_configs(args.preset, args.students, args.duplicates)
     done, statuses, makespan = the_class(runner, configs)
+    after = single_run_seconds(runner, args.preset, (902,))
     accepted = [config for config, status in zip(configs, statuses) if status != "refused"]
     return Result(backend, capacity, len(accepted), statuses.count("refused"),
-                  [seconds for seconds in done if seconds is not None], makespan, single,
+                  [seconds for seconds in done if seconds is not None], makespan, before, after,
                   len({config.key() for config in accepted}),
                   sum(status not in ("done", "refused") for status in statuses))
 
@@ -138,19 +147,26 @@ def run_ray(args: argparse.Namespace) -> Result:
 
     from gan_engine.runs import ray_backend
 
-    cluster = Cluster(initialize_head=True, head_node_args={
-        "num_cpus": 0, "resources": {"gan_explorer_store": 1000}, "include_dashboard": False})
+    cluster = None
+    if args.address is None:
+        cluster = Cluster(initialize_head=True, head_node_args={
+            "num_cpus": 0, "resources": {"gan_explorer_store": 1000}, "include_dashboard": False})
     try:
-        for _ in range(args.nodes):
-            cluster.add_node(num_cpus=args.cpus_per_node)
+        if cluster is not None:
+            for _ in range(args.nodes):
+                cluster.add_node(num_cpus=args.cpus_per_node)
+        address = args.address or cluster.address
         runs = Path(tempfile.mkdtemp(prefix="class-ray-"))
         runner = Runner(RunStore(runs), limits=Limits.from_env(local=False, backend="ray"), backend="ray",
-                        ray_address=cluster.address)
-        ray_backend.connect(cluster.address)
+                        ray_address=address)
+        ray_backend.connect(address)
         return measure("ray", runner, ray.cluster_resources().get("CPU", 0.0), args)
     finally:
         ray.shutdown()
-        cluster.shutdown()
+        if cluster is not None:
+            session = cluster.head_node.get_session_dir_path()
+            cluster.shutdown()
+            shutil.rmtree(session, ignore_errors=True)
 
 
 def main() -> None:
@@ -161,14 +177,16 @@ def main() -> None:
     parser.add_argument("--backends", default="local,ray")
     parser.add_argument("--nodes", type=int, default=2, help="Ray worker nodes started on this machine")
     parser.add_argument("--cpus-per-node", type=int, default=1)
+    parser.add_argument("--address", help="use the running cluster at this address (as the README's "
+                        "`ray start` commands make) instead of starting one")
     args = parser.parse_args()
     os.environ.pop("GAN_EXPLORER_LOCAL", None)
     results = [{"local": run_local, "ray": run_ray}[name](args) for name in args.backends.split(",")]
     print(f"{args.students} students ({args.students - args.duplicates} distinct configurations), preset "
           f"{args.preset}, {os.cpu_count()} CPU(s) on this machine, load average {os.getloadavg()[0]:.1f} "
-          f"at the end (other work on the machine slows the class but not the single runs it is compared with)")
+          f"at the end")
     print("| backend | slots / CPUs | accepted | refused | median to done (s) | worst (s) | makespan (s) "
-          "| ideal (s) | makespan / ideal | single run (s) |")
+          "| ideal (s) | makespan / ideal | single run before, after (s) |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for result in results:
         median = statistics.median(result.finished) if result.finished else float("nan")
@@ -176,7 +194,8 @@ def main() -> None:
         failed = f" ({result.failed} not done)" if result.failed else ""
         print(f"| {result.backend} | {result.capacity:g} | {result.accepted}{failed} | {result.refused} | "
               f"{median:.1f} | {worst:.1f} | {result.makespan:.1f} | {result.ideal:.1f} | "
-              f"{result.makespan / result.ideal:.2f}x | {result.single:.1f} |", flush=True)
+              f"{result.makespan / result.ideal:.2f}x | {result.single_before:.1f}, {result.single_after:.1f} |",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ Without Ray installed these tests fail (they never skip): CI installs requiremen
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -61,8 +62,10 @@ class RayCluster:
         self.data_cache = tmp
 
     def shutdown(self) -> None:
+        session = self.cluster.head_node.get_session_dir_path()
         ray.shutdown()
         self.cluster.shutdown()
+        shutil.rmtree(session, ignore_errors=True)     # the cluster's logs (kept by Ray under /tmp/ray)
 
 
 @pytest.fixture(scope="session")
