@@ -33,13 +33,12 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-TESTS = REPO / "tests"
-sys.path[:0] = [str(REPO), str(TESTS)]
+sys.path.insert(0, str(REPO))
 os.environ.setdefault("GAN_EXPLORER_THREADS", "1")
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), str(TESTS), os.environ.get("PYTHONPATH")]))
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
 
-import test_reliability as reliability  # noqa: E402
-from runhelpers import kill, malformed_cli_argv, tiny, worker_pids  # noqa: E402
+from devtools import faults as reliability  # noqa: E402
+from devtools.runs import kill, malformed_cli_argv, tiny, worker_pids, worker_starts  # noqa: E402
 
 from gan_engine.config import preset  # noqa: E402
 from gan_engine.data import images_to_hdf5, load_faces, load_mnist  # noqa: E402
@@ -48,7 +47,7 @@ from gan_engine.limits import Limits  # noqa: E402
 from gan_engine.runs.runner import Runner  # noqa: E402
 from gan_engine.runs.store import RunStore, open_run  # noqa: E402
 
-CORPUS = TESTS / "malformed"
+CORPUS = REPO / "tests" / "malformed"
 MANIFEST: list[dict[str, str]] = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
 ROWS: list[tuple[str, str, str]] = []
 
@@ -217,7 +216,7 @@ def two_servers(tmp: Path) -> None:
     statuses = Counter(status for result in results for status in result["statuses"])
     report("two servers share one runs directory", "2 servers x 2 launches",
            f"outcomes {dict(outcomes)}; both see {dict(statuses)}; workers started: "
-           f"{sum(reliability.worker_starts(runs, c.key()) for c in (mine, shared))}")
+           f"{sum(worker_starts(runs, c.key()) for c in (mine, shared))}")
 
 
 GROUPS = ("inputs", "kills", "disk")

@@ -28,9 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.browser.conftest import (CHROMIUM_ARGS, chromium_path, start_server, stop_server,  # noqa: E402
-                                    wait_for_app)
-from tests.runhelpers import worker_pids  # noqa: E402
+from devtools.browser import launch_chromium, start_server, stop_server, wait_for_app  # noqa: E402
+from devtools.runs import worker_pids  # noqa: E402
 
 BUDGET_MB = 2700
 SERVER_PID = 0       # set by main(); read by train_and_measure()
@@ -135,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         at_start = rss_mb(SERVER_PID)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             if theory_only:
                 slider = theory_latency(page, server.url, moves=15)

@@ -34,9 +34,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from devtools.browser import launch_chromium  # noqa: E402
+
 PAGE = REPO / "pages" / "2_Training.py"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 TINY = {"train_iterations": "60", "train_batch": "64"}
 LIVE = {"train_preset": "ring2d", "train_iterations": "4000", "train_batch": "64"}
 
@@ -124,7 +124,7 @@ def _measure_server(port: int, seconds: float, seed: int, flags: list[str]) -> t
                 time.sleep(0.5)
         query = "&".join(f"{k}={v}" for k, v in {**LIVE, "train_seed": seed}.items())
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = launch_chromium(p)
             page = browser.new_page(viewport={"width": 1400, "height": 1800})
             page.goto(f"http://127.0.0.1:{port}/Training?{query}")
             train = page.get_by_role("button", name="Train", exact=True)

@@ -1,6 +1,6 @@
 """The command line: `python -m gan_engine COMMAND` or, installed, `gan-explorer COMMAND`.
 
-Commands: train, sample, list, show, cancel, delete, sweep, convert-faces, train-classifier,
+Commands: train, sample, list, show, cancel, delete, import, sweep, convert-faces, train-classifier,
 score, and the internal worker.
 
 Every run goes through the run cache, so `train` twice with one configuration trains once.
@@ -74,6 +74,7 @@ def build_parser(prog: str = "python -m gan_engine") -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print a JSON object")
     command("cancel", "Stop a queued or training run.").add_argument("key")
     command("delete", "Delete a finished run from the cache.").add_argument("key")
+    command("import", "Add a downloaded run file (.h5) to the cache, after checking it.").add_argument("file")
 
     sweep = command("sweep", "Launch a grid over k and learning rates through the queue (fills the cache).")
     _config_options(sweep, grid=True)
@@ -338,6 +339,20 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from gan_engine.runs.imports import import_run
+    from gan_engine.runs.store import RunStore
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise RunError(f"No file at {path}.")
+    done = import_run(path.read_bytes(), path.name, RunStore(args.runs))
+    print(done.key)
+    print(f"{'imported' if done.outcome == 'imported' else 'already in the cache'}: {done.preset}, {done.status}",
+          file=sys.stderr)
+    return 0
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
     from gan_engine.config import preset
 
@@ -445,7 +460,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"train": cmd_train, "sample": cmd_sample, "list": cmd_list, "show": cmd_show,
-            "cancel": cmd_cancel, "delete": cmd_delete, "sweep": cmd_sweep,
+            "cancel": cmd_cancel, "delete": cmd_delete, "import": cmd_import, "sweep": cmd_sweep,
             "convert-faces": cmd_convert_faces, "train-classifier": cmd_train_classifier, "score": cmd_score,
             "worker": cmd_worker}
 

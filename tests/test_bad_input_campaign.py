@@ -28,12 +28,14 @@ from streamlit.testing.v1 import AppTest
 
 from gan_engine.cli import main
 from gan_engine.config import preset
-from gan_engine.data.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, uploads_dir
+from gan_engine.data.paths import resolve_data_path
+from gan_engine.data.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, store_upload, uploads_dir
 from gan_engine.errors import DataError, RunError
 from gan_engine.limits import Limits
 from gan_engine.runs.runner import Runner
 from gan_engine.runs.store import RunStore, open_run
-from runhelpers import kill_workers, malformed_cli_argv
+from apphelpers import app_session
+from devtools.runs import kill_workers, malformed_cli_argv
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "malformed"
@@ -47,10 +49,11 @@ PAGE_EXPECT |= {case["id"]: "takes one HDF5 file" for case in MANIFEST if case["
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty, writable data directory (uploads land in it) for hosted-demo settings."""
+    """An empty data directory and an uploads folder of the test's own, hosted-demo settings."""
     root = tmp_path / "data"
     root.mkdir()
     monkeypatch.setenv("GAN_EXPLORER_DATA", str(root))
+    monkeypatch.setenv("GAN_EXPLORER_UPLOADS", str(tmp_path / "uploads"))
     monkeypatch.delenv("GAN_EXPLORER_LOCAL", raising=False)
     return root
 
@@ -177,8 +180,9 @@ def upload_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[AppTest, Path
     patch = pytest.MonkeyPatch()
     patch.setenv("GAN_EXPLORER_DATA", str(root / "data"))
     patch.setenv("GAN_EXPLORER_RUNS", str(root / "runs"))
+    patch.setenv("GAN_EXPLORER_UPLOADS", str(root / "uploads"))
     patch.delenv("GAN_EXPLORER_LOCAL", raising=False)
-    at = AppTest.from_file(str(REPO / "pages" / "2_Training.py"), default_timeout=60).run()
+    at = app_session("pages/2_Training.py").run()
     yield at, root / "data", root / "runs"
     patch.undo()
 
@@ -214,7 +218,7 @@ def test_a_good_upload_trains_and_a_spoiled_one_is_refused_at_launch(data_dir: P
     runs = tmp_path / "runs"
     monkeypatch.setenv("GAN_EXPLORER_RUNS", str(runs))
     images, labels = digits()
-    at = AppTest.from_file(str(REPO / "pages" / "2_Training.py"), default_timeout=60).run()
+    at = app_session("pages/2_Training.py").run()
     upload(at, "mnist", [("my-images.gz", images), ("my-labels", labels)])
     assert not at.error and "my-images.gz" in at.success[0].value
     stored = sorted(uploads_dir().iterdir())
@@ -237,12 +241,30 @@ def test_a_good_upload_trains_and_a_spoiled_one_is_refused_at_launch(data_dir: P
         kill_workers(runs)
 
 
+def test_uploads_go_to_the_apps_own_folder_even_when_the_data_directory_is_read_only(
+        data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GAN_EXPLORER_RUNS", str(tmp_path / "runs"))
+    # A data directory nothing can be written into, for root too (who ignores permission
+    # bits): read-only, and a plain file where an "uploads" folder would have to go.
+    (data_dir / "uploads").write_text("the owner's file")
+    data_dir.chmod(0o555)
+    try:
+        row = ",".join(["3"] + ["0"] * 784) + "\n"
+        stored = store_upload("mnist", [("mine.csv", row.encode() * 12)])
+        assert stored.path.parent == tmp_path / "uploads" and stored.path.is_file()
+        assert [p.name for p in data_dir.iterdir()] == ["uploads"]
+        assert (data_dir / "uploads").read_text() == "the owner's file"
+        assert resolve_data_path(str(stored.path)) == stored.path.resolve()   # a hosted demo may train on it
+    finally:
+        data_dir.chmod(0o755)
+
+
 def test_uploads_are_capped_and_never_stored_under_their_own_name(data_dir: Path, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GAN_EXPLORER_RUNS", str(tmp_path / "runs"))
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB                 # Streamlit's cap and ours agree
-    at = AppTest.from_file(str(REPO / "pages" / "2_Training.py"), default_timeout=60).run()
+    at = app_session("pages/2_Training.py").run()
     upload(at, "mnist", [("big.csv", b"0" * (MAX_UPLOAD_BYTES + 1))])
     assert len(at.error) == 1 and f"at most {MAX_UPLOAD_MB} MB" in at.error[0].value
     # A hostile name: only shown, escaped in a code span; the file is stored under a generated name.

@@ -18,7 +18,7 @@ from gan_engine.cli import COMMANDS, main
 from gan_engine.config import RunConfig, preset
 from gan_engine.limits import Limits
 from gan_engine.runs.store import RunStore
-from runhelpers import eventually, kill_workers, worker_starts
+from devtools.runs import eventually, kill_workers, worker_starts
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_ARGS = ["--preset", "gauss1d", "--iterations", "20", "--batch-size", "32", "--snapshot-every", "20",

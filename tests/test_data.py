@@ -7,6 +7,7 @@ questions are whether the right data comes back from the right place.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import http.server
@@ -38,8 +39,7 @@ from gan_engine.data import (
 )
 from gan_engine.errors import DataError
 
-SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
-TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+MNIST_FIXTURE = Path(__file__).resolve().parent / "data" / "mnist"   # 2,000 digits, see its README
 TEST_FILES = ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
 
 
@@ -94,25 +94,24 @@ def write_csv(path: Path, images: np.ndarray, labels: np.ndarray, header: bool =
 
 # ---- MNIST ------------------------------------------------------------------------------
 
-def test_real_test_split_loads_quickly_and_exactly() -> None:
-    assert SHARED_MNIST.is_dir(), "the shared MNIST test split is expected beside the repository"
-    start = time.perf_counter()
-    mnist = load_mnist(SHARED_MNIST, download=False)
-    seconds = time.perf_counter() - start
-    assert seconds < 1.0
-    assert mnist.images.shape == (10_000, 28, 28) and mnist.images.dtype == np.uint8
+def test_the_committed_fixture_is_the_documented_subset_of_the_real_test_split() -> None:
+    readme = (MNIST_FIXTURE / "README.md").read_text()
+    for name in TEST_FILES:
+        assert hashlib.md5((MNIST_FIXTURE / name).read_bytes()).hexdigest() in readme, name
+    mnist = load_mnist(MNIST_FIXTURE, download=False)
+    assert mnist.images.shape == (2_000, 28, 28) and mnist.images.dtype == np.uint8
     assert mnist.labels.dtype == np.int64
-    assert mnist.class_counts().tolist() == TEST_COUNTS
-    assert mnist.labels[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
-    assert mnist.split == "test" and "test split: 10,000 images" in mnist.describe()
+    assert mnist.class_counts().tolist() == [200] * 10
+    assert mnist.labels[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]   # the official file's first ten
+    assert mnist.split == "test" and "test split: 2,000 images" in mnist.describe()
     assert mnist.images.max() == 255 and mnist.images.min() == 0
 
 
 def test_uncompressed_copy_of_real_files_gives_identical_arrays(tmp_path: Path) -> None:
     for name in TEST_FILES:
-        (tmp_path / name.removesuffix(".gz")).write_bytes(gzip.decompress((SHARED_MNIST / name).read_bytes()))
+        (tmp_path / name.removesuffix(".gz")).write_bytes(gzip.decompress((MNIST_FIXTURE / name).read_bytes()))
     plain = load_mnist(tmp_path, download=False)
-    packed = load_mnist(SHARED_MNIST, download=False)
+    packed = load_mnist(MNIST_FIXTURE, download=False)
     assert plain.source.endswith("t10k-images-idx3-ubyte")
     np.testing.assert_array_equal(plain.images, packed.images)
     np.testing.assert_array_equal(plain.labels, packed.labels)
@@ -208,10 +207,14 @@ def test_holdout_split_is_stratified_disjoint_ordered_and_seeded() -> None:
             holdout_split(data, fraction)
 
 
-def test_holdout_of_real_test_split_keeps_class_proportions() -> None:
-    fit, held = holdout_split(load_mnist(SHARED_MNIST, download=False), 0.2, seed=0)
-    assert held.class_counts().tolist() == [int(np.floor(c * 0.2 + 0.5)) for c in TEST_COUNTS]
-    assert (fit.class_counts() + held.class_counts()).tolist() == TEST_COUNTS
+def test_holdout_of_real_digits_keeps_class_proportions() -> None:
+    real = load_mnist(MNIST_FIXTURE, download=False)
+    counts = [196, 181, 157, 143, 120, 99, 88, 61, 47, 33]   # uneven on purpose (the fixture has 200 each)
+    keep = np.sort(np.concatenate([np.flatnonzero(real.labels == digit)[:n] for digit, n in enumerate(counts)]))
+    data = dataclasses.replace(real, images=real.images[keep], labels=real.labels[keep])
+    fit, held = holdout_split(data, 0.2, seed=0)
+    assert held.class_counts().tolist() == [int(np.floor(c * 0.2 + 0.5)) for c in counts]
+    assert (fit.class_counts() + held.class_counts()).tolist() == counts
 
 
 # ---- downloading from a real local HTTP server ------------------------------------------
@@ -243,19 +246,19 @@ def test_download_verifies_real_files_reports_progress_and_resumes(
         mirror: tuple[Path, list[str]], tmp_path: Path) -> None:
     root, requested = mirror
     for name in TEST_FILES:
-        shutil.copy(SHARED_MNIST / name, root / name)
+        shutil.copy(MNIST_FIXTURE / name, root / name)
     calls: list[tuple[str, int, int | None]] = []
     destination = tmp_path / "downloaded"
-    files = {name: MNIST_MD5[name] for name in TEST_FILES}
+    files = {name: hashlib.md5((MNIST_FIXTURE / name).read_bytes()).hexdigest() for name in TEST_FILES}
     assert download_mnist(destination, lambda *call: calls.append(call), files=files) == destination
     assert sorted(p.name for p in destination.iterdir()) == sorted(TEST_FILES)   # no leftovers
     for name in TEST_FILES:
-        size = (SHARED_MNIST / name).stat().st_size
+        size = (MNIST_FIXTURE / name).stat().st_size
         done = [d for n, d, _ in calls if n == name]
         assert done[0] == 0 and done[-1] == size and done == sorted(done)
         assert {t for n, _, t in calls if n == name} == {size}
-        assert (destination / name).read_bytes() == (SHARED_MNIST / name).read_bytes()
-    assert len(load_mnist(destination)) == 10_000
+        assert (destination / name).read_bytes() == (MNIST_FIXTURE / name).read_bytes()
+    assert len(load_mnist(destination)) == 2_000
     requested.clear()
     download_mnist(destination, files=files)            # already there and verified
     assert requested == []

@@ -20,16 +20,15 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
-
 from gan_engine.limits import Limits
 from gan_engine.runs.runner import Runner
 from gan_engine.runs.store import RunStore
-from runhelpers import eventually, kill, kill_workers, tiny, worker_pids, worker_starts
+from devtools.faults import FULL_DISK, READ_ONLY, SERVER, in_namespace, make_finished
+from devtools.runs import eventually, kill, kill_workers, tiny, worker_pids, worker_starts
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
-ENV = {**os.environ, "GAN_EXPLORER_THREADS": "1", "PYTHONPATH": os.pathsep.join([str(REPO), str(TESTS)])}
+ENV = {**os.environ, "GAN_EXPLORER_THREADS": "1", "PYTHONPATH": str(REPO)}
 KILL_CHAINS, KILLS_PER_CHAIN = 2, 10         # 20 killed workers in all
 WRITER_KILLS = 12
 
@@ -51,7 +50,7 @@ def assert_complete(store: RunStore, key: str) -> None:
 WRITER = """
 import sys
 import numpy as np
-from runhelpers import tiny
+from devtools.runs import tiny
 from gan_engine.runs.runfile import RunRecord, write_run_file
 from pathlib import Path
 config = tiny(iterations=10**6)
@@ -177,20 +176,6 @@ def test_twenty_processes_launching_one_configuration_start_one_worker(runs: Pat
     assert len(worker_pids(runs)) == 1
 
 
-SERVER = """
-import json, sys
-from gan_engine.config import RunConfig
-from gan_engine.limits import Limits
-from gan_engine.runs.runner import Runner
-from gan_engine.runs.store import RunStore
-runner = Runner(RunStore(sys.argv[1]), max_workers=1, limits=Limits.from_env(local=True))
-configs = [RunConfig.from_dict(c) for c in json.loads(sys.argv[2])]
-outcomes = [runner.launch(c).outcome for c in configs]
-statuses = [runner.wait(c.key(), timeout=240).status for c in configs]
-print(json.dumps({"outcomes": outcomes, "statuses": statuses,
-                  "listed": sorted(runner.store.list_runs()["key"])}))
-"""
-
 
 def test_two_servers_share_one_runs_directory(runs: Path) -> None:
     mine, shared = tiny(300), tiny(301)
@@ -211,58 +196,6 @@ def test_two_servers_share_one_runs_directory(runs: Path) -> None:
 
 # ---- a full disk and a read-only directory (private mount namespace) ------------------------
 
-def in_namespace(mount: str, script: str, *args: str) -> dict:
-    """Run `mount` (shell) then `script` (Python) as root of a private user + mount namespace."""
-    command = f"{mount} && exec {sys.executable} -c \"$0\" \"$@\""
-    done = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", command, script, *args],
-                          capture_output=True, text=True, cwd=REPO, env=ENV, timeout=240)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
-def make_finished(runs: Path) -> str:
-    """A finished run (real weights) in `runs`, checked loadable; its key."""
-    from gan_engine.train.models import build_models
-    from gan_engine.runs.runfile import RunRecord, state_arrays, write_run_file
-
-    config = tiny(400)
-    record = RunRecord(key=config.key(), config=config, status="done", total=20, iteration=20, device="cpu")
-    record.add_log(20, 20, {"loss_d": 1.3, "loss_g": 0.7, "d_real": 0.5, "d_fake": 0.5, "seconds": 1.0})
-    generator, discriminator = build_models(config)
-    record.weights = {"generator": state_arrays(generator), "discriminator": state_arrays(discriminator)}
-    store = RunStore(runs)
-    store.dir.make_dirs()
-    write_run_file(store.run_path(config.key()), record, durable=True)
-    store.load_models(config.key())
-    return config.key()
-
-
-FULL_DISK = """
-import hashlib, json, os, shutil, sys
-from runhelpers import tiny
-from gan_engine.limits import Limits
-from gan_engine.runs.runner import Runner
-from gan_engine.runs.store import RunStore
-runs, original = sys.argv[1], sys.argv[2]
-precious = os.path.basename(original).removesuffix(".h5")
-store = RunStore(runs)
-store.dir.make_dirs()
-shutil.copy(original, store.run_path(precious))
-digest = hashlib.sha256(store.run_path(precious).read_bytes()).hexdigest()
-stats = os.statvfs(runs)
-with open(os.path.join(runs, "filler"), "wb") as filler:
-    filler.write(b"x" * (stats.f_bavail * stats.f_frsize - 48 * 1024))
-runner = Runner(store, limits=Limits.from_env(local=True))
-launch = runner.launch(tiny(401, iterations=400, snapshot_every=20))
-final = runner.wait(launch.key, timeout=200)
-os.remove(os.path.join(runs, "filler"))
-print(json.dumps({"status": final.status, "message": final.message,
-                  "precious_intact": hashlib.sha256(store.run_path(precious).read_bytes()).hexdigest() == digest,
-                  "precious_status": store.summary(precious).status,
-                  "listed": dict(zip(store.list_runs()["key"], store.list_runs()["status"])),
-                  "relaunch": runner.launch(tiny(401, iterations=400, snapshot_every=20)).outcome}))
-"""
-
 
 def test_a_full_disk_fails_the_run_clearly_and_keeps_finished_runs(tmp_path: Path) -> None:
     precious = make_finished(tmp_path / "elsewhere")
@@ -278,30 +211,6 @@ def test_a_full_disk_fails_the_run_clearly_and_keeps_finished_runs(tmp_path: Pat
     assert result["listed"] == {precious: "done", tiny(401, iterations=400, snapshot_every=20).key(): "failed"}
     assert result["relaunch"] == "started"
 
-
-READ_ONLY = """
-import json, subprocess, sys
-from runhelpers import tiny
-from gan_engine.errors import RunError
-from gan_engine.limits import Limits
-from gan_engine.runs.runner import Runner
-from gan_engine.runs.store import RunStore
-runs, key = sys.argv[1], sys.argv[2]
-store = RunStore(runs)
-runner = Runner(store, limits=Limits.from_env(local=True))
-result = {"summary": store.summary(key).status, "listed": list(store.list_runs()["status"]),
-          "series": len(store.series(key)), "cached": runner.launch(tiny(400)).outcome}
-for name, action in (("launch", lambda: runner.launch(tiny(402))), ("delete", lambda: store.delete(key))):
-    try:
-        action()
-        result[name] = "no error"
-    except RunError as error:
-        result[name] = str(error)
-cli = subprocess.run([sys.executable, "-m", "gan_engine", "train", "--preset", "gauss1d", "--iterations", "20",
-                      "--runs", runs], capture_output=True, text=True)
-result["cli"] = [cli.returncode, cli.stderr]
-print(json.dumps(result))
-"""
 
 
 def test_a_read_only_runs_directory_serves_finished_runs_and_refuses_new_ones(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from gan_engine.limits import Limits, available_cpus, run_cpus
 from gan_engine.runs.runfile import RunFile, RunRecord, write_run_file
 from gan_engine.runs.runner import Runner, remaining_seconds
 from gan_engine.runs.store import RunStore
-from runhelpers import eventually, tiny, worker_pids, worker_starts, write_finished
+from devtools.runs import eventually, tiny, worker_pids, worker_starts, write_finished
 
 
 def make_runner(runs: Path, max_workers: int = 1, max_queue: int = 10) -> Runner:

@@ -90,7 +90,7 @@ def _faces_file(path: str | Path) -> Path:
                         else f"The faces path {path} is a folder, not an HDF5 file.")
     if not h5py.is_hdf5(path):
         raise DataError(f"{path} is not an HDF5 file. Faces must be in the notebook's HDF5 format; "
-                        "convert a folder of images with images_to_hdf5 (command: convert-faces).")
+                        "convert a folder of images with `gan-explorer convert-faces FOLDER faces.h5`.")
     return path
 
 

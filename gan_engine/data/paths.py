@@ -18,6 +18,7 @@ from gan_engine.errors import DataError
 
 APP_DIR_NAME = "gan-explorer"
 DATA_ENV = "GAN_EXPLORER_DATA"
+UPLOADS_ENV = "GAN_EXPLORER_UPLOADS"
 LOCAL_ENV = "GAN_EXPLORER_LOCAL"
 
 
@@ -39,6 +40,29 @@ def default_data_dir() -> Path:
     return Path.home() / ".local" / "share" / APP_DIR_NAME
 
 
+def default_cache_dir() -> Path:
+    """The per-user folder for what the app itself writes (runs, visitors' uploads).
+
+    `%LOCALAPPDATA%\\gan-explorer` on Windows, `~/Library/Caches/gan-explorer` on macOS,
+    `$XDG_CACHE_HOME/gan-explorer` (default `~/.cache/gan-explorer`) elsewhere.
+    """
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        base = Path(os.environ["LOCALAPPDATA"])
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / APP_DIR_NAME
+
+
+def uploads_root() -> Path:
+    """Where visitors' uploads are kept: `$GAN_EXPLORER_UPLOADS`, else `uploads/` in the
+    per-user cache folder, beside the default runs folder. Never the data directory, which
+    may be read-only or shared, and holds the owner's data, not visitors'."""
+    configured = os.environ.get(UPLOADS_ENV)
+    return Path(configured).expanduser() if configured else default_cache_dir() / "uploads"
+
+
 def data_root() -> Path:
     """The configured data directory: `$GAN_EXPLORER_DATA` if set, else `default_data_dir()`."""
     configured = os.environ.get(DATA_ENV)
@@ -53,8 +77,9 @@ def local_paths_allowed() -> bool:
 def resolve_data_path(user_path: str, allow_outside: bool | None = None) -> Path:
     """Resolve a dataset path typed by a user, refusing paths outside the data directory.
 
-    Relative paths are taken inside `data_root()`; absolute ones must lie inside it once
-    `..` and every symlink are resolved. With `allow_outside` (default: the
+    Relative paths are taken inside `data_root()`; absolute ones must lie inside it (or
+    inside `uploads_root()`, where the visitors' own uploads are stored) once `..` and every
+    symlink are resolved. With `allow_outside` (default: the
     `GAN_EXPLORER_LOCAL` setting) any path is accepted, relative ones against the current
     directory as a command-line user expects. The path need not exist: the loaders report
     missing files, and refusing before looking tells a visitor nothing about the server.
@@ -76,7 +101,7 @@ def resolve_data_path(user_path: str, allow_outside: bool | None = None) -> Path
     # resolve() follows symlinks, so a link inside the root that points elsewhere is
     # judged by where it leads, not by where it sits.
     resolved = (candidate if candidate.is_absolute() else root / candidate).resolve()
-    if not resolved.is_relative_to(root):
+    if not (resolved.is_relative_to(root) or resolved.is_relative_to(uploads_root().resolve())):
         raise DataError(
             f"The dataset path {text!r} is outside the data directory {root}. On a shared "
             f"demo only files inside that directory can be used; on your own machine set "

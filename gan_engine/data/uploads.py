@@ -6,7 +6,8 @@ An upload is the one place a visitor of a hosted demo hands the server a file, s
   `server.maxUploadSize` in .streamlit/config.toml, checked here again), and so is what a
   gzipped IDX header may ask to be unpacked (`MAX_UPLOAD_IMAGES`) and the pixels a faces
   file may declare (`MAX_UPLOAD_PIXELS`);
-- files are stored in `<data directory>/uploads` under a name made from the content's
+- files are stored in the app's own uploads folder (`data.paths.uploads_root()`, never the
+  data directory, which may be read-only or shared) under a name made from the content's
   hash and the file's role (`mnist-<hash>-images-idx3-ubyte.gz`, `faces-<hash>.h5`): the
   uploaded name is never part of a path, only shown back in messages, inside a code span;
 - the loaders validate the stored files at once (`data_check.check_data`); on any problem
@@ -31,7 +32,7 @@ from pathlib import Path
 from gan_engine.config import RunConfig
 from gan_engine.data.check import check_data
 from gan_engine.data.mnist_formats import IMAGE_MAGIC, LABEL_MAGIC
-from gan_engine.data.paths import data_root
+from gan_engine.data.paths import uploads_root
 from gan_engine.errors import DataError
 
 MAX_UPLOAD_MB = 50
@@ -39,11 +40,44 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_UPLOAD_IMAGES = 100_000            # MNIST has 70,000; a gzip bomb's header may not ask for more
 MAX_UPLOAD_PIXELS = 500_000_000        # declared by a faces file: ~12,900 CelebA images of 218×178
 UPLOADS_LIMIT_BYTES = 1024 * 1024 * 1024
-UPLOADS_DIR = "uploads"
 KINDS = ("mnist", "faces")
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 GZIP_MAGIC = b"\x1f\x8b"
 _SHOWN_NAME_CHARS = 60
+
+# The messages a visitor meets about an upload, by message id: the pages translate them
+# (ui/strings/common.py, "engine.<id>"); the English text is the source.
+UPLOAD_MESSAGES = {
+    "upload_unknown_kind": "Unknown kind of data {kind!r}: choose one of {kinds}.",
+    "upload_none": "No file was uploaded.",
+    "upload_too_large": "{name} is {size_mb:.1f} MB; uploads may be at most {limit_mb} MB (gzip IDX files to make "
+                        "them smaller).",
+    "upload_total_too_large": "These files total more than {limit_mb} MB, the upload limit.",
+    "upload_duplicate_role": "{first} and {second} are both MNIST {role} files; upload one CSV file, or one images "
+                             "file with its labels file.",
+    "upload_csv_and_idx": "Upload either one CSV file or an IDX pair (images and labels), not both.",
+    "upload_idx_alone": "{name} is an MNIST IDX {role} file and needs its {wanted} file: upload the images and "
+                        "labels files together.",
+    "upload_not_mnist": "{name} is neither an MNIST IDX file (images or labels) nor a CSV file of digits; upload "
+                        "one of those.",
+    "upload_faces_count": "The faces upload takes one HDF5 file in the notebook's format; got {count} files "
+                          "({names}). Convert a folder of images with `gan-explorer convert-faces`.",
+    "upload_faces_not_hdf5": "The faces upload takes one HDF5 file in the notebook's format; {name} is not one. "
+                             "Convert a folder of images with `gan-explorer convert-faces`.",
+    "upload_too_many_items": "{name} declares {count:,} items; an upload may hold at most {limit:,} (MNIST has "
+                             "70,000).",
+    "upload_not_stored": "The upload cannot be stored on this server ({reason}); try again later.",
+    "upload_invalid": "{detail}",
+}
+
+
+def _refused(message_id: str, **values: object) -> DataError:
+    """A DataError with its message id, so a page can show it in the visitor's language."""
+    return DataError(UPLOAD_MESSAGES[message_id].format(**values), message_id=message_id, **values)
+
+
+def _code(name: str) -> str:
+    return f"`{shown_name(name)}`"
 
 
 @dataclass(frozen=True)
@@ -56,8 +90,8 @@ class StoredUpload:
 
 
 def uploads_dir() -> Path:
-    """Where uploads are stored: `<data directory>/uploads` (see data_paths.data_root)."""
-    return data_root() / UPLOADS_DIR
+    """Where uploads are stored (see `data.paths.uploads_root`)."""
+    return uploads_root()
 
 
 def shown_name(name: str) -> str:
@@ -75,15 +109,14 @@ def store_upload(kind: str, files: list[tuple[str, bytes]]) -> StoredUpload:
     Raises DataError naming the uploaded file and the problem; nothing stays on disk then.
     """
     if kind not in KINDS:
-        raise DataError(f"Unknown kind of data {kind!r}: choose one of {', '.join(KINDS)}.")
+        raise _refused("upload_unknown_kind", kind=kind, kinds=", ".join(KINDS))
     if not files:
-        raise DataError("No file was uploaded.")
+        raise _refused("upload_none")
     for name, content in files:
         if len(content) > MAX_UPLOAD_BYTES:
-            raise DataError(f"`{shown_name(name)}` is {len(content) / 2**20:.1f} MB; uploads may be at most "
-                            f"{MAX_UPLOAD_MB} MB (gzip IDX files to make them smaller).")
+            raise _refused("upload_too_large", name=_code(name), size_mb=len(content) / 2**20, limit_mb=MAX_UPLOAD_MB)
     if sum(len(content) for _, content in files) > MAX_UPLOAD_BYTES:
-        raise DataError(f"These files total more than {MAX_UPLOAD_MB} MB, the upload limit.")
+        raise _refused("upload_total_too_large", limit_mb=MAX_UPLOAD_MB)
     roles = _mnist_roles(files) if kind == "mnist" else _faces_roles(files)
     digest = hashlib.sha256()
     for role, (_, content) in sorted(roles.items()):
@@ -102,7 +135,7 @@ def store_upload(kind: str, files: list[tuple[str, bytes]]) -> StoredUpload:
     except DataError as error:
         for path in created:
             path.unlink(missing_ok=True)
-        raise DataError(_for_visitor(str(error), shown, folder)) from None
+        raise _refused("upload_invalid", detail=_for_visitor(str(error), shown, folder)) from None
     _evict(folder, keep=set(shown))
     return StoredUpload(kind, main, shown[main])
 
@@ -113,16 +146,14 @@ def _mnist_roles(files: list[tuple[str, bytes]]) -> dict[str, tuple[str, bytes]]
     for name, content in files:
         role = _mnist_role(name, content)
         if role in roles:
-            raise DataError(f"`{shown_name(roles[role][0])}` and `{shown_name(name)}` are both MNIST {role} "
-                            "files; upload one CSV file, or one images file with its labels file.")
+            raise _refused("upload_duplicate_role", first=_code(roles[role][0]), second=_code(name), role=role)
         roles[role] = (name, content)
     if "csv" in roles and len(roles) > 1:
-        raise DataError("Upload either one CSV file or an IDX pair (images and labels), not both.")
+        raise _refused("upload_csv_and_idx")
     if "csv" not in roles and len(roles) == 1:
         (role, (name, _)), = roles.items()
         wanted = "labels" if role == "images" else "images"
-        raise DataError(f"`{shown_name(name)}` is an MNIST IDX {role} file and needs its {wanted} file: "
-                        f"upload the images and labels files together.")
+        raise _refused("upload_idx_alone", name=_code(name), role=role, wanted=wanted)
     if "images" in roles:
         _check_declared_count(*roles["images"])
         _check_declared_count(*roles["labels"])
@@ -141,20 +172,17 @@ def _mnist_role(name: str, content: bytes) -> str:
     if magic in (IMAGE_MAGIC, LABEL_MAGIC):
         return "images" if magic == IMAGE_MAGIC else "labels"
     if content.startswith((HDF5_SIGNATURE, GZIP_MAGIC, b"\x80", b"PK\x03\x04")):
-        raise DataError(f"`{shown_name(name)}` is neither an MNIST IDX file (images or labels) nor a CSV "
-                        "file of digits; upload one of those.")
+        raise _refused("upload_not_mnist", name=_code(name))
     return "csv"
 
 
 def _faces_roles(files: list[tuple[str, bytes]]) -> dict[str, tuple[str, bytes]]:
     if len(files) != 1:
         names = ", ".join(f"`{shown_name(name)}`" for name, _ in files[:5])
-        raise DataError(f"The faces upload takes one HDF5 file in the notebook's format; got {len(files)} "
-                        f"files ({names}). Convert a folder of images with `python -m gan_engine convert-faces`.")
+        raise _refused("upload_faces_count", count=len(files), names=names)
     name, content = files[0]
     if not (content.startswith(HDF5_SIGNATURE) or shown_name(name).lower().endswith((".h5", ".hdf5", ".he5"))):
-        raise DataError(f"The faces upload takes one HDF5 file in the notebook's format; `{shown_name(name)}` "
-                        "is not one. Convert a folder of images with `python -m gan_engine convert-faces`.")
+        raise _refused("upload_faces_not_hdf5", name=_code(name))
     return {"h5": (name, content)}
 
 
@@ -175,8 +203,7 @@ def _check_declared_count(name: str, content: bytes) -> None:
     header = _unpacked_start(content, 8)
     count = int.from_bytes(header[4:8], "big") if len(header) == 8 else 0
     if count > MAX_UPLOAD_IMAGES:
-        raise DataError(f"`{shown_name(name)}` declares {count:,} items; an upload may hold at most "
-                        f"{MAX_UPLOAD_IMAGES:,} (MNIST has 70,000).")
+        raise _refused("upload_too_many_items", name=_code(name), count=count, limit=MAX_UPLOAD_IMAGES)
 
 
 def _stored_name(stem: str, role: str, content: bytes) -> str:
@@ -199,8 +226,7 @@ def _write_once(path: Path, content: bytes) -> bool:
         finally:
             tmp.unlink(missing_ok=True)
     except OSError as exc:
-        raise DataError(f"The upload cannot be stored on this server ({exc.strerror or exc}); "
-                        "try again later.") from None
+        raise _refused("upload_not_stored", reason=exc.strerror or str(exc)) from None
     return True
 
 

@@ -30,11 +30,11 @@ import errno
 import fcntl
 import os
 import re
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from gan_engine.data.paths import default_cache_dir
 from gan_engine.errors import RunError
 
 RUNS_ENV = "GAN_EXPLORER_RUNS"
@@ -48,15 +48,7 @@ USED_REFRESH_SECONDS = 60.0
 def default_runs_dir() -> Path:
     """`$GAN_EXPLORER_RUNS`, else the per-user cache folder (`~/.cache/gan-explorer/runs`...)."""
     configured = os.environ.get(RUNS_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        base = Path(os.environ["LOCALAPPDATA"])
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "gan-explorer" / "runs"
+    return Path(configured).expanduser() if configured else default_cache_dir() / "runs"
 
 
 class RunDir:

@@ -1,88 +1,23 @@
 """Browser fixtures: the app started as the README says, driven by Playwright + Chromium.
 
 The server is `streamlit run streamlit_app.py` on a free localhost port with an empty runs
-directory; the browser is Debian's Chromium (Playwright cannot download its own here).
+directory; the browser is found by `devtools.browser.chromium_path` (Playwright's own
+Chromium where it is installed, else the system's).
 Screenshots go to `test-artifacts/screenshots/`, which the test run leaves behind.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from devtools.browser import Server, launch_chromium, start_server, stop_server, wait_for_app  # noqa: F401 (tests import them here)
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
-
-
-def chromium_path() -> str:
-    """Debian's Chromium, or the one named by $GAN_EXPLORER_CHROMIUM."""
-    candidates = [os.environ.get("GAN_EXPLORER_CHROMIUM", ""), "/usr/bin/chromium",
-                  shutil.which("chromium") or "", shutil.which("chromium-browser") or ""]
-    for candidate in candidates:
-        if candidate and Path(candidate).exists():
-            return candidate
-    raise RuntimeError("Chromium not found: install Debian's `chromium` package "
-                       "(apt-get install chromium) or set GAN_EXPLORER_CHROMIUM.")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """A running `streamlit run streamlit_app.py` and what the tests need to reach it."""
-
-    def __init__(self, port: int, runs: Path, process: subprocess.Popen, log: Path) -> None:
-        self.port, self.runs, self.process, self.log = port, runs, process, log
-        self.url = f"http://localhost:{port}"
-
-
-def start_server(runs: Path, log: Path, extra_env: dict[str, str] | None = None) -> Server:
-    """Start the app exactly as the README says and wait for its health endpoint."""
-    port = _free_port()
-    env = dict(os.environ, GAN_EXPLORER_RUNS=str(runs), **(extra_env or {}))
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-             "--server.port", str(port), "--server.headless", "true"],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as reply:
-                if reply.read().strip() == b"ok":
-                    return Server(port, runs, process, log)
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.3)
-
-
-def stop_server(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Server:
     running = start_server(tmp_path_factory.mktemp("browser-runs"),
@@ -96,7 +31,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 
@@ -130,17 +65,6 @@ def page(browser, server):
 
 def page_port(url: str) -> int:
     return urllib.parse.urlsplit(url).port or 80
-
-
-def wait_for_app(page, timeout_ms: int = 30000) -> None:
-    """Wait until Streamlit has finished running the script for the current page."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
-    # Every page draws the shared frame's links first and a title soon after.
-    page.wait_for_selector("[data-testid='stSidebar'] [data-testid='stPageLink']", timeout=timeout_ms)
-    page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
-    page.wait_for_timeout(300)
 
 
 def assert_no_exception(page) -> None:

@@ -1,6 +1,8 @@
 """Strings shared by every page and the home page."""
 
+from gan_engine.data.uploads import UPLOAD_MESSAGES
 from gan_engine.limits import BATCH_TOO_LARGE, RUN_TOO_LARGE
+from gan_engine.runs.imports import IMPORT_MESSAGES
 
 EN = {
     "app.title": "GAN Explorer",
@@ -26,6 +28,8 @@ EN = {
     # Engine errors a visitor meets often, by GanExplorerError.message_id (others stay in English).
     "engine.run_too_large": RUN_TOO_LARGE,
     "engine.batch_too_large": BATCH_TOO_LARGE,
+    **{f"engine.{message_id}": text for message_id, text in UPLOAD_MESSAGES.items()},
+    **{f"engine.{message_id}": text for message_id, text in IMPORT_MESSAGES.items()},
 }
 
 ZH = {
@@ -48,4 +52,22 @@ ZH = {
     "home.device": "训练使用的计算设备：{device}。",
     "engine.run_too_large": "这次训练对本服务器来说太大：迭代次数 × 批大小 × (k + 1) = {examples} 个样本，超过上限 {limit}。请减少迭代次数、批大小或 k（在自己的电脑上可设置 {env} 或 GAN_EXPLORER_LOCAL=1）。",
     "engine.batch_too_large": "批大小 {batch} 超过本服务器的上限 {limit}；请选更小的批大小（在自己的电脑上可设置 {env} 或 GAN_EXPLORER_LOCAL=1）。",
+    "engine.upload_unknown_kind": "未知的数据类型 {kind!r}：请选择 {kinds} 之一。",
+    "engine.upload_none": "没有上传任何文件。",
+    "engine.upload_too_large": "{name} 有 {size_mb:.1f} MB；上传文件最多 {limit_mb} MB（可以用 gzip 压缩 IDX 文件）。",
+    "engine.upload_total_too_large": "这些文件合计超过 {limit_mb} MB 的上传上限。",
+    "engine.upload_duplicate_role": "{first} 和 {second} 都是 MNIST 的 {role} 文件；请上传一个 CSV 文件，或一个图像文件加它的标签文件。",
+    "engine.upload_csv_and_idx": "请上传一个 CSV 文件或一对 IDX 文件（图像和标签），不要同时上传两种。",
+    "engine.upload_idx_alone": "{name} 是 MNIST IDX 的 {role} 文件，还需要对应的 {wanted} 文件：请把图像文件和标签文件一起上传。",
+    "engine.upload_not_mnist": "{name} 既不是 MNIST IDX 文件（图像或标签），也不是数字的 CSV 文件；请上传其中一种。",
+    "engine.upload_faces_count": "人脸数据只接受一个 notebook 格式的 HDF5 文件；收到了 {count} 个文件（{names}）。可用 `gan-explorer convert-faces` 转换一个图像文件夹。",
+    "engine.upload_faces_not_hdf5": "人脸数据只接受一个 notebook 格式的 HDF5 文件；{name} 不是。可用 `gan-explorer convert-faces` 转换一个图像文件夹。",
+    "engine.upload_too_many_items": "{name} 声明了 {count:,} 个样本；一次上传最多 {limit:,} 个（MNIST 共有 70,000 个）。",
+    "engine.upload_not_stored": "服务器暂时无法保存这次上传（{reason}）；请稍后再试。",
+    "engine.upload_invalid": "文件无法使用：{detail}",
+    "engine.import_too_large": "{name} 太大：运行文件最多 {limit} MB。",
+    "engine.import_pickle": "{name} 是 Python pickle（PyTorch 检查点之类），不是 GAN Explorer 的运行文件；pickle 在加载时可以执行代码，因此不会被打开。",
+    "engine.import_not_run": "{name} 不是 GAN Explorer 的运行文件（不是 HDF5）：请从运行库下载。",
+    "engine.import_busy": "这个配置正在本服务器上训练；{name} 没有导入。",
+    "engine.import_refused": "{name} 无法导入：{problem}。",
 }

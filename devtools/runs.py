@@ -1,4 +1,5 @@
-"""Shared by the runner, CLI and reliability tests: tiny configurations and worker processes."""
+"""Tiny run configurations and the worker processes of a runs folder: shared by the runner,
+CLI and reliability tests and the fault and hosted benchmarks."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from gan_engine.config import RunConfig, preset
 # Well under a second of training: 20 generator steps, snapshots at 0 and 20.
 TINY = {"iterations": 20, "batch_size": 32, "snapshot_every": 20, "log_every": 5}
 TINY_CLI = ["--iterations", "20", "--batch-size", "32"]
-MALFORMED = Path(__file__).resolve().parent / "malformed"      # the corpus of bad inputs
+MALFORMED = Path(__file__).resolve().parents[1] / "tests" / "malformed"      # the corpus of bad inputs
 
 
 def tiny(seed: int = 0, **overrides: object) -> RunConfig:
