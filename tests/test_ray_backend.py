@@ -29,7 +29,7 @@ from gan_engine.errors import ConfigError, DataError, QueueFullError, RunError
 from gan_engine.limits import Limits
 from gan_engine.runs.runner import Runner
 from gan_engine.runs.store import RunStore
-from runhelpers import eventually, tiny, worker_starts
+from devtools.runs import eventually, tiny, worker_starts
 
 try:
     import ray
@@ -280,7 +280,7 @@ from pathlib import Path
 from gan_engine.limits import Limits
 from gan_engine.runs.runner import Runner
 from gan_engine.runs.store import RunStore
-from runhelpers import tiny
+from devtools.runs import tiny
 runs, signals = Path(sys.argv[1]), Path(sys.argv[2])
 runner = Runner(RunStore(runs), limits=Limits.from_env(local=True), backend="ray")
 runner.backend.store_actor()                       # connected, with the actor, before the signal
@@ -367,6 +367,29 @@ def test_the_command_line_trains_on_ray_with_nothing_from_ray_on_its_output(on_r
     assert unreachable.stderr.startswith("error: No Ray cluster is reachable at 127.0.0.1:9")
     assert "ray start --head" in unreachable.stderr and unreachable.stderr.count("\n") == 1
     assert len(list(runs.glob("*.h5"))) == 1, "nothing was written for the refused run"
+
+
+def test_the_training_page_trains_on_ray_and_shows_where(on_ray: Runners, runs: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page is unchanged above the seam: with GAN_EXPLORER_BACKEND=ray its Train button
+    trains on the cluster; it shows the cluster at a glance and the node a run trained on."""
+    from apphelpers import app_session
+    from ui.strings import training as strings
+
+    monkeypatch.setenv("GAN_EXPLORER_BACKEND", "ray")
+    monkeypatch.setenv("GAN_EXPLORER_RUNS", str(runs))
+    on_ray()                 # stops this runs directory's store actor at the end
+    at = app_session("pages/2_Training.py", {"train_iterations": "30", "train_batch": "64", "train_seed": "49"}).run()
+    glance = strings.EN["training.cluster"].format(nodes=2, cpus_busy=0, cpus=2, gpus_busy=0, gpus=1, waiting=0)
+    assert glance in [caption.value for caption in at.caption]
+    at.button(key="train_launch").click().run()
+    assert not at.exception, [error.value for error in at.exception]
+    key = at.session_state["train_active_key"]
+    assert Runner(RunStore(runs), backend="ray").wait(key, timeout=120).status == "done"
+    at.run()
+    node = RunStore(runs).summary(key).node
+    assert "Ray node" in node
+    assert strings.EN["training.where"].format(node=node, device="cpu") in [caption.value for caption in at.caption]
 
 
 def test_a_node_lost_mid_run_reads_interrupted_and_the_run_trains_on_another(cluster: RayCluster, on_ray: Runners) -> None:

@@ -225,7 +225,7 @@ sys.modules["ray"] = None                       # as if Ray were not installed
 from gan_engine.runs import Runner, RunStore
 import gan_engine.runs.local, gan_engine.runs.ray_backend, gan_engine.runs.ray_store, gan_engine.runs.ray_task
 from gan_engine.errors import RunError
-from runhelpers import tiny
+from devtools.runs import tiny
 assert Runner(RunStore({str(runs)!r})).launch(tiny(53)).outcome == "started"
 try:
     Runner(RunStore({str(runs)!r}), backend="ray").launch(tiny(54))
