@@ -13,7 +13,10 @@ Each run is a real process (`python -c` calling `train`), as a worker is, so its
 includes starting Python and importing torch. Printed: wall seconds for both runs to end
 (the makespan), and each mode's makespan against one-after-another's. Runs differ by seed.
 The modes alternate within each round, so a machine whose load drifts (a shared one) biases
-no mode; the ratio column is the median of the per-round ratios.
+no mode; the ratio column is the median of the per-round ratios. CPU seconds per run (user +
+system, every thread) are printed too: on a machine that other work keeps busy, wall times
+say more about that work than about the runs, while a run that costs as much CPU side by
+side as alone is one that two free cores would finish in half the time.
 
     python benchmarks/side_by_side.py [--toy-preset gauss1d] [--mnist-iterations 600] [--rounds 2]
 """
@@ -38,12 +41,13 @@ if "GAN_EXPLORER_DATA" not in os.environ and SHARED_MNIST.is_dir():
 from gan_engine.limits import IMAGE_RUN_THREADS, available_cpus  # noqa: E402
 
 RUN = """
-import json, sys, time
+import json, resource, sys, time
 from gan_engine.config import preset
 from gan_engine.train.loop import train
 config = preset(sys.argv[1], **json.loads(sys.argv[2]))
 result = train(config, device="cpu")
-print(json.dumps({"status": result.status, "seconds": result.seconds}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"status": result.status, "seconds": result.seconds, "cpu": usage.ru_utime + usage.ru_stime}))
 """
 
 
@@ -55,28 +59,29 @@ def _start(name: str, overrides: dict, threads: int) -> subprocess.Popen[str]:
 
 
 def _finish(process: subprocess.Popen[str]) -> float:
+    """The run's CPU seconds (all its threads, from starting Python to the end)."""
     out, _ = process.communicate()
     if process.returncode:
         raise SystemExit(f"a run failed (exit code {process.returncode})")
     result = json.loads(out.strip().splitlines()[-1])
     if result["status"] != "done":
         raise SystemExit(f"a run ended {result['status']}")
-    return result["seconds"]
+    return result["cpu"]
 
 
-def one_after_another(name: str, overrides: list[dict], threads: int) -> float:
+def one_after_another(name: str, overrides: list[dict], threads: int) -> tuple[float, float]:
+    """(makespan, CPU seconds per run)."""
     started = time.perf_counter()
-    for each in overrides:
-        _finish(_start(name, each, threads))
-    return time.perf_counter() - started
+    cpu = [_finish(_start(name, each, threads)) for each in overrides]
+    return time.perf_counter() - started, statistics.mean(cpu)
 
 
-def side_by_side(name: str, overrides: list[dict], threads: int) -> float:
+def side_by_side(name: str, overrides: list[dict], threads: int) -> tuple[float, float]:
+    """(makespan, CPU seconds per run)."""
     started = time.perf_counter()
     processes = [_start(name, each, threads) for each in overrides]
-    for process in processes:
-        _finish(process)
-    return time.perf_counter() - started
+    cpu = [_finish(process) for process in processes]
+    return time.perf_counter() - started, statistics.mean(cpu)
 
 
 def main() -> None:
@@ -99,15 +104,18 @@ def main() -> None:
     ]
     print(f"{cpus} CPU(s) available; {args.rounds} round(s), the modes of a case alternating within each "
           f"round; median makespan, and the median of each round's ratio to one-after-another")
-    print("| runs | mode | makespan (s) | vs one after the other |")
-    print("| --- | --- | ---: | ---: |")
+    print(f"load average {os.getloadavg()[0]:.1f} at the start")
+    print("| runs | mode | makespan (s) | vs one after the other | CPU s per run |")
+    print("| --- | --- | ---: | ---: | ---: |")
     for label, name, base, modes in cases:
         overrides = [{**base, "seed": 11}, {**base, "seed": 12}]
         rounds = [[function(name, overrides, threads) for _, function, threads in modes] for _ in range(args.rounds)]
         for index, (mode, _, _) in enumerate(modes):
-            seconds = statistics.median(each[index] for each in rounds)
-            ratio = statistics.median(each[index] / each[0] for each in rounds)
-            print(f"| {label} | {mode} | {seconds:.1f} | {ratio:.2f}x |", flush=True)
+            seconds = statistics.median(each[index][0] for each in rounds)
+            ratio = statistics.median(each[index][0] / each[0][0] for each in rounds)
+            cpu = statistics.median(each[index][1] for each in rounds)
+            print(f"| {label} | {mode} | {seconds:.1f} | {ratio:.2f}x | {cpu:.1f} |", flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

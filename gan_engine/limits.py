@@ -113,24 +113,43 @@ def available_cpus() -> int:
     return max(1, count)
 
 
+def image_run_threads(cpus: int) -> int:
+    """Threads of an image run on a machine (or Ray node) with `cpus` CPUs: half of them, so
+    two runs train side by side, and at most IMAGE_RUN_THREADS.
+
+    Measured (`benchmarks/side_by_side.py`, 2 cores shared with other work): two MNIST runs
+    side by side on one thread each ended in 0.20x the time of one after the other on two
+    threads each, which spent 5.5 times the CPU per run (threads spinning while they wait
+    for each other on a busy machine); two side by side on two threads each took 1.47x.
+    """
+    return max(1, min(IMAGE_RUN_THREADS, cpus // 2))
+
+
 def run_cpus(config: RunConfig, capacity: int | None = None) -> int:
-    """CPUs (worker slots, Ray's num_cpus) one run of `config` uses: its torch threads.
+    """CPUs (worker slots) one run of `config` takes on this machine: its torch threads.
 
     `$GAN_EXPLORER_THREADS` when set; else 1 for the toy targets (their tiny matrices gain
-    nothing from more threads) and min(IMAGE_RUN_THREADS, available CPUs) for images.
-    Capped at `capacity` (the slots there are), so a run never waits for more than exist.
+    nothing from more threads) and `image_run_threads(available CPUs)` for images. Capped at
+    `capacity` (the slots there are), so a run never waits for more than exist.
     """
-    text = os.environ.get(THREADS_ENV, "").strip()
-    if text:
-        try:
-            cpus = int(text)
-        except ValueError:
-            raise ConfigError(f"{THREADS_ENV} must be a whole number; got {text!r}.") from None
-        if cpus < 1:
-            raise ConfigError(f"The thread count must be at least 1; got {cpus}.")
-    else:
-        cpus = 1 if config.is_toy else min(IMAGE_RUN_THREADS, available_cpus())
+    cpus = threads_setting()
+    if cpus is None:
+        cpus = 1 if config.is_toy else image_run_threads(available_cpus())
     return max(1, min(cpus, capacity)) if capacity is not None else cpus
+
+
+def threads_setting() -> int | None:
+    """`$GAN_EXPLORER_THREADS` as a number, None when unset; ConfigError when not one."""
+    text = os.environ.get(THREADS_ENV, "").strip()
+    if not text:
+        return None
+    try:
+        cpus = int(text)
+    except ValueError:
+        raise ConfigError(f"{THREADS_ENV} must be a whole number; got {text!r}.") from None
+    if cpus < 1:
+        raise ConfigError(f"The thread count must be at least 1; got {cpus}.")
+    return cpus
 
 
 def run_examples(config: RunConfig) -> int:

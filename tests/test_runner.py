@@ -15,7 +15,7 @@ import pytest
 
 from gan_engine.config import preset
 from gan_engine.errors import ConfigError, DataError, QueueFullError, RunError
-from gan_engine.limits import Limits, available_cpus, run_cpus
+from gan_engine.limits import Limits, available_cpus, image_run_threads, run_cpus
 from gan_engine.runs.runfile import RunFile, RunRecord, write_run_file
 from gan_engine.runs.runner import Runner, remaining_seconds
 from gan_engine.runs.store import RunStore
@@ -182,29 +182,29 @@ def test_the_time_left_leaves_out_the_workers_start(tmp_path: Path) -> None:
     assert remaining_seconds(summary) == pytest.approx(900 * 0.01)   # 9 s, not 900 × 6 s / 100 = 54 s
 
 
-def test_toy_runs_train_side_by_side_and_an_image_run_takes_the_slots_it_trains_on(
+def test_toy_runs_train_side_by_side_and_a_run_takes_the_slots_it_trains_on(
         runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two CPU slots: two one-thread toy runs train at once; an MNIST run trains on two
-    threads, so it waits until both slots are free and then holds both."""
+    """Two CPU slots: two one-thread toy runs train at once; a run on two threads waits
+    until both slots are free, then holds both."""
     monkeypatch.delenv("GAN_EXPLORER_THREADS")
-    assert run_cpus(tiny()) == 1 and run_cpus(preset("mnist-gan"), capacity=2) == min(2, available_cpus())
+    assert run_cpus(tiny()) == 1
+    assert run_cpus(preset("mnist-gan")) == image_run_threads(available_cpus()) == max(1, min(4, available_cpus() // 2))
     runner = make_runner(runs, max_workers=2)
     toys = [runner.launch(tiny(50 + index, iterations=50_000)) for index in range(2)]
     assert [launch.outcome for launch in toys] == ["started", "started"]
     assert eventually(lambda: all(runner.progress(launch.key).status == "running" for launch in toys), 60)
     assert runner.dir.busy_slots(2) == 2
-    mnist = runner.launch(preset("mnist-gan", iterations=50_000, seed=52))
-    slots = run_cpus(preset("mnist-gan"), capacity=2)
-    assert mnist.outcome == "queued" and runner.progress(mnist.key).queue_position == 1
+    monkeypatch.setenv("GAN_EXPLORER_THREADS", "2")
+    wide = runner.launch(preset("mnist-gan", iterations=50_000, seed=52))
+    assert wide.outcome == "queued" and runner.progress(wide.key).queue_position == 1
     runner.cancel(toys[0].key)
     assert runner.wait(toys[0].key, timeout=30).status == "cancelled"
-    if slots == 2:
-        time.sleep(1.0)         # a free slot is not enough for it
-        assert runner.progress(mnist.key).status == "queued"
+    time.sleep(1.0)             # one free slot is not enough for it
+    assert runner.progress(wide.key).status == "queued"
     runner.cancel(toys[1].key)
-    assert eventually(lambda: runner.progress(mnist.key).status == "running", 60)
-    assert runner.dir.busy_slots(2) == slots
-    assert f"waiting for {slots} of 2 slot(s)" in (runs / ".logs" / f"{mnist.key}.log").read_text()
+    assert eventually(lambda: runner.progress(wide.key).status == "running", 60)
+    assert runner.dir.busy_slots(2) == 2
+    assert "waiting for 2 of 2 slot(s)" in (runs / ".logs" / f"{wide.key}.log").read_text()
 
 
 def test_the_backend_is_chosen_by_name_or_environment(runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -32,7 +32,7 @@ from gan_engine.config import ENGINE_FORMAT_VERSION, RunConfig
 from gan_engine.data.check import data_files
 from gan_engine import errors
 from gan_engine.errors import RunError
-from gan_engine.limits import IMAGE_RUN_THREADS, run_cpus
+from gan_engine.limits import threads_setting
 from gan_engine.runs.ray_store import STORE_RESOURCE
 
 if TYPE_CHECKING:
@@ -232,7 +232,7 @@ class RayBackend:
         return ClusterGlance("ray", tuple(nodes), waiting, self.address)
 
 
-def ray_cpus(config: RunConfig) -> int:
-    """CPUs a run asks Ray for: one for a toy run, IMAGE_RUN_THREADS for an image run (or
-    `$GAN_EXPLORER_THREADS`); the store caps it at the largest node's."""
-    return run_cpus(config) if config.is_toy or os.environ.get("GAN_EXPLORER_THREADS") else IMAGE_RUN_THREADS
+def ray_cpus(config: RunConfig) -> int | None:
+    """CPUs a run asks Ray for: `$GAN_EXPLORER_THREADS`, else one for a toy run; None for an
+    image run, which the store sizes by the cluster's nodes (`limits.image_run_threads`)."""
+    return threads_setting() or (1 if config.is_toy else None)

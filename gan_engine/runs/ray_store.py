@@ -38,6 +38,7 @@ from typing import Any
 from gan_engine import __version__
 from gan_engine.config import ENGINE_FORMAT_VERSION, RunConfig
 from gan_engine.errors import ConfigError, GanExplorerError, QueueFullError, RunError
+from gan_engine.limits import image_run_threads
 from gan_engine.runs.runfile import ACTIVE, RunRecord, write_run_file
 from gan_engine.runs.store import CACHED_STATUSES, RunStore
 from gan_engine.runs.worker import TrainingOutcome, RunWriter, fold_outcome
@@ -159,8 +160,11 @@ class RunStoreActor:
             return "attached", summary.status
         return None
 
-    def _resources(self, config: RunConfig, device: str, cpus: int) -> tuple[int, int]:
-        """(num_cpus, num_gpus) for the run's task; ConfigError/RunError when no node can take it."""
+    def _resources(self, config: RunConfig, device: str, cpus: int | None) -> tuple[int, int]:
+        """(num_cpus, num_gpus) for the run's task; ConfigError/RunError when no node can take it.
+
+        `cpus` None (an image run): half the CPUs of the largest node that can take it, at
+        most IMAGE_RUN_THREADS (`limits.image_run_threads`), as locally."""
         nodes = [node["Resources"] for node in self._ray.nodes() if node.get("Alive")]
         if not any(node.get("CPU", 0) >= 1 for node in nodes):
             raise RunError(f"No node of the Ray cluster can train runs (no CPUs beside the head's). Start one "
@@ -170,8 +174,9 @@ class RunStoreActor:
             raise ConfigError(f"The device {device} was asked for, but no node of the Ray cluster has a GPU. "
                               f"Add a GPU machine with `{JOIN_COMMAND} --num-gpus=1`, or use auto or cpu.")
         gpus = 1 if device.startswith("cuda") or (device == "auto" and not config.is_toy and has_gpu) else 0
-        largest = max(node.get("CPU", 0) for node in nodes if node.get("GPU", 0) >= gpus)
-        return max(1, min(cpus, int(largest))), gpus
+        largest = int(max(node.get("CPU", 0) for node in nodes if node.get("GPU", 0) >= gpus))
+        cpus = image_run_threads(largest) if cpus is None else cpus
+        return max(1, min(cpus, largest)), gpus
 
     def _line(self) -> tuple[int, float]:
         """(runs that wait for CPUs, CPUs left for one more run), from the cluster's CPUs and
