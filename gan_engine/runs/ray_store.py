@@ -136,11 +136,17 @@ class RunStoreActor:
             os.close(lock_fd)
             raise RunError(f"Could not write run {key} in {self.store.root}: {error}.") from None
         run = _ActiveRun(key, record, RunWriter(path, record), lock_fd, cpus, gpus, request.get("cache_bytes"))
-        run.generator = self._task.options(
-            num_cpus=cpus, num_gpus=gpus, max_retries=0, retry_exceptions=False, name=f"gan-explorer {key}",
-        ).remote(self._handle, key, request["config"], request["device"], cpus,
-                 {"version": __version__, "format": ENGINE_FORMAT_VERSION},
-                 [(name, sha) for name, sha, _ in data], *(ref for _, _, ref in data))
+        try:
+            run.generator = self._task.options(
+                num_cpus=cpus, num_gpus=gpus, max_retries=0, retry_exceptions=False, name=f"gan-explorer {key}",
+            ).remote(self._handle, key, request["config"], request["device"], cpus,
+                     {"version": __version__, "format": ENGINE_FORMAT_VERSION},
+                     [(name, sha) for name, sha, _ in data], *(ref for _, _, ref in data))
+        except Exception as error:    # nothing may stay behind that looks queued
+            self.dir.dequeue(key)
+            path.unlink(missing_ok=True)
+            os.close(lock_fd)
+            raise RunError(f"Ray refused the training task of run {key}: {type(error).__name__}: {error}") from None
         self._tasks_submitted[key] = self._tasks_submitted.get(key, 0) + 1
         self._runs[key] = run
         threading.Thread(target=self._follow, args=(run,), name=f"follow-{key}", daemon=True).start()
