@@ -136,9 +136,9 @@ def measure(backend: str, runner: Runner, capacity: float, args: argparse.Namesp
 
 
 def run_local(args: argparse.Namespace) -> Result:
-    runs = Path(tempfile.mkdtemp(prefix="class-local-"))
-    runner = Runner(RunStore(runs), limits=Limits.from_env(local=False), backend="local")
-    return measure("local", runner, runner.max_workers, args)
+    with tempfile.TemporaryDirectory(prefix="class-local-") as runs:
+        runner = Runner(RunStore(runs), limits=Limits.from_env(local=False), backend="local")
+        return measure("local", runner, runner.max_workers, args)
 
 
 def run_ray(args: argparse.Namespace) -> Result:
@@ -156,11 +156,14 @@ def run_ray(args: argparse.Namespace) -> Result:
             for _ in range(args.nodes):
                 cluster.add_node(num_cpus=args.cpus_per_node)
         address = args.address or cluster.address
-        runs = Path(tempfile.mkdtemp(prefix="class-ray-"))
-        runner = Runner(RunStore(runs), limits=Limits.from_env(local=False, backend="ray"), backend="ray",
-                        ray_address=address)
-        ray_backend.connect(address)
-        return measure("ray", runner, ray.cluster_resources().get("CPU", 0.0), args)
+        with tempfile.TemporaryDirectory(prefix="class-ray-") as runs:
+            runner = Runner(RunStore(runs), limits=Limits.from_env(local=False, backend="ray"), backend="ray",
+                            ray_address=address)
+            ray_backend.connect(address)
+            try:
+                return measure("ray", runner, ray.cluster_resources().get("CPU", 0.0), args)
+            finally:       # on a cluster that stays up, its store actor for this directory goes
+                ray.kill(runner.backend.store_actor())
     finally:
         ray.shutdown()
         if cluster is not None:
