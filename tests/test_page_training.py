@@ -247,16 +247,18 @@ def test_a_tiny_run_trains_shows_charts_and_is_then_served_from_cache(trained_ru
     assert sorted(p.name for p in runs_dir.glob("*.h5")) == [f"{key}.h5"]
 
 
-def test_a_second_run_waits_its_turn_and_both_can_be_cancelled(trained_runs_dir: Path) -> None:
+def test_a_run_beyond_the_slots_waits_its_turn_and_all_can_be_cancelled(trained_runs_dir: Path) -> None:
     longer = {**TINY, "train_iterations": "3000"}
-    first = page({**longer, "train_seed": "11"})
-    first.button(key="train_launch").click().run()
-    second = page({**longer, "train_seed": "12"})
-    second.button(key="train_launch").click().run()
-    no_exception(second)
-    assert second.session_state["train_outcome"] == "queued"
-    assert strings.EN["training.queued"].format(position=1) in [i.value for i in second.info]
-    for at in (second, first):
+    slots = engine.runner_for(str(trained_runs_dir)).max_workers     # toy runs take one CPU slot each
+    sessions = []
+    for seed in range(11, 12 + slots):
+        at = page({**longer, "train_seed": str(seed)})
+        at.button(key="train_launch").click().run()
+        no_exception(at)
+        sessions.append(at)
+    assert [at.session_state["train_outcome"] for at in sessions] == ["started"] * slots + ["queued"]
+    assert strings.EN["training.queued"].format(position=1) in [i.value for i in sessions[-1].info]
+    for at in reversed(sessions):
         at.button(key="train_cancel").click().run()
         wait_until_finished(at)
         assert strings.EN["training.outcome.cancelled"] in [i.value for i in at.info]

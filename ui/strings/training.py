@@ -82,6 +82,11 @@ EN = {
     "training.url.ignored": "The link's value `{value}` for {name} is not a valid value and was ignored.",
     "training.device_cpu": "No GPU on this machine: runs train on the CPU.",
     "training.device_gpu": "Runs train on the GPU ({device}).",
+    "training.where": "Trains on {node} ({device}).",
+    "training.cluster": (
+        "Ray cluster: {nodes} training node(s), {cpus_busy:g} of {cpus:g} CPUs and {gpus_busy:g} of {gpus:g} GPUs "
+        "in use, {waiting} run(s) waiting."
+    ),
     "training.train": "Train",
     "training.cancel": "Cancel",
     "training.stop_watching": "Stop watching",
@@ -255,6 +260,11 @@ ZH = {
     "training.url.ignored": "链接中 {name} 的值 `{value}` 无效，已忽略。",
     "training.device_cpu": "这台机器没有 GPU：训练在 CPU 上进行。",
     "training.device_gpu": "训练在 GPU（{device}）上进行。",
+    "training.where": "训练节点：{node}（{device}）。",
+    "training.cluster": (
+        "Ray 集群：{nodes} 个训练节点，CPU 已用 {cpus_busy:g} / {cpus:g}，GPU 已用 {gpus_busy:g} / {gpus:g}，"
+        "{waiting} 个训练在等待。"
+    ),
     "training.train": "训练",
     "training.cancel": "取消",
     "training.stop_watching": "不再关注",

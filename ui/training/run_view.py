@@ -9,6 +9,7 @@ failed, cancelled or interrupted) is shown once, with a snapshot scrubber.
 from __future__ import annotations
 
 import math
+import socket
 
 import streamlit as st
 
@@ -70,9 +71,28 @@ def show_train_view(config: RunConfig | None) -> None:
         live_run(active_key, summary.config)
     elif summary is not None:
         finished_run(summary)
+    if engine.runner().backend_name == "ray":
+        show_cluster()
+        return
     # Last, because the first call in a server process loads torch to find out.
     device = engine.machine_device()
     st.caption(t("training.device_cpu") if device == "cpu" else t("training.device_gpu", device=device))
+
+
+def show_cluster() -> None:
+    """With the Ray backend: the cluster at a glance (nodes, CPUs and GPUs in use, runs waiting)."""
+    glance = engine.runner().cluster()
+    if glance.message:
+        st.warning(glance.message)
+        return
+    st.caption(t("training.cluster", nodes=len(glance.nodes), cpus_busy=glance.cpus_busy, cpus=glance.cpus,
+                 gpus_busy=glance.gpus_busy, gpus=glance.gpus, waiting=glance.runs_waiting))
+
+
+def show_where(node: str, device: str) -> None:
+    """Where a run trains, when that is not this machine (a Ray node)."""
+    if node and node != socket.gethostname():
+        st.caption(t("training.where", node=node, device=device or "…"))
 
 
 @st.fragment(run_every=engine.POLL_SECONDS)
@@ -95,6 +115,8 @@ def live_run(key: str, run_config: RunConfig) -> None:
         st.progress(progress.fraction, text=t("training.progress", iteration=progress.iteration,
                                               total=progress.total, eta=format_seconds(progress.eta_seconds),
                                               device=progress.device))
+    if progress.status == "running":
+        show_where(progress.node, progress.device)
     teacher.attachments().watching(key, teacher.visitor_id())
     cancel_control(key)
     # The snapshot figures are rebuilt when a new snapshot has been written, not on every poll.
@@ -143,6 +165,7 @@ def finished_run(summary: RunSummary) -> None:
     caption = "training.trained_on" if summary.status == "done" else f"training.stopped.{summary.status}"
     st.caption(t(caption, device=summary.device or "?", seconds=format_seconds(summary.seconds),
                  iteration=summary.iteration, total=summary.total))
+    show_where(summary.node, summary.device)
     if summary.metrics:
         for column, (name, value) in zip(st.columns(len(summary.metrics)), summary.metrics.items()):
             column.metric(charts.metric_label(name), f"{value:.4g}")
