@@ -73,7 +73,7 @@ def test_the_menu_lists_every_page_with_its_translated_title_and_address(lang: s
     assert menu.position == Navigation.Position.SIDEBAR                   # Streamlit's own menu, shown
     shown = [(page.page_name, page.url_pathname, page.icon, page.is_default) for page in menu.app_pages]
     assert shown == [(TABLES[lang][entry.title_key], entry.url_path, entry.icon, entry is HOME) for entry in PAGES]
-    assert [path for _, path, _, _ in shown] == ["", "Theory", "Training", "Gallery"]      # the deep links
+    assert [path for _, path, _, _ in shown] == ["", "Theory", "Training", "Gallery", "Lab"]   # the deep links
 
 
 def test_the_home_page_links_to_every_page() -> None:

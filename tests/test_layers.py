@@ -19,7 +19,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 ENGINE = REPO / "gan_engine"
-PACKAGES = ("data", "theory", "train", "runs", "judge", "plots")
+PACKAGES = ("data", "theory", "train", "runs", "judge", "plots", "lab")
 TOP = "top"   # gan_engine/*.py: cli, config, errors, limits, the package itself
 
 # package -> (engine parts it may import at module level, more it may import inside functions)
@@ -30,6 +30,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "runs": ({"", "config", "errors", "data", "limits", "runs"}, {"train"}),
     "judge": ({"", "config", "errors", "data", "judge", "plots", "runs", "train"}, set()),
     "plots": ({"errors", "plots", "theory"}, set()),
+    "lab": ({"config", "errors", "lab", "theory", "train"}, set()),
     TOP: ({"", "config", "errors", "data", "cli"}, {"runs", "judge", "data", "limits"}),
 }
 

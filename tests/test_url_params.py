@@ -22,7 +22,7 @@ from gan_engine.config import PRESETS
 from ui.strings.common import EN, ZH
 from ui.training.fields import ITERATION_RANGE, LR_OPTIONS
 
-PAGES = ("streamlit_app.py", "pages/1_Theory.py", "pages/2_Training.py", "pages/3_Gallery.py")
+PAGES = ("streamlit_app.py", "pages/1_Theory.py", "pages/2_Training.py", "pages/3_Gallery.py", "pages/4_Lab.py")
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(2)>"
 HOSTILE_TEXT = (SCRIPT, IMAGE)
@@ -32,6 +32,7 @@ HOSTILE = {
     "train_iterations": "1e12", "train_loss": IMAGE, "train_seed": "NaN",
     "theory_preset": SCRIPT, "theory_data_mu": "1e9", "theory_g_sigma": "-1",
     "gallery_seed": "-5", "gallery_source": IMAGE, "gallery_view": SCRIPT,
+    "lab_preset": SCRIPT, "lab_lr_d": "1e9", "lab_source": IMAGE, "lab_speed": "-1",
     "k": "-3", "lr": "1e9", "iterations": "1000000000000", "preset": SCRIPT,
 }
 # Element types that render their text as Markdown without HTML, or as plain text.

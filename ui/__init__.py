@@ -3,6 +3,6 @@
 - `navigation`: the page list `streamlit_app.py` builds its menu from, and the guard every
   page calls first
 - `i18n` and `strings/`: the translation table (English and Simplified Chinese)
-- `theory/`, `training/`, `gallery/`: each page's widgets, view models, cached figures and
-  URL state; the pages in `pages/` arrange them
+- `theory/`, `training/`, `gallery/`, `lab/`: each page's widgets, view models, cached
+  figures and URL state; the pages in `pages/` arrange them
 """

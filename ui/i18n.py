@@ -19,7 +19,7 @@ LANG_STATE_KEY = "_lang"
 LANG_WIDGET_KEY = "common_lang"
 LANG_QUERY_PARAM = "lang"
 LANG_REFUSED_KEY = "_lang_refused"   # a refused ?lang= value, until a page's link summary reports it
-_TABLE_MODULES = ("common", "theory", "training", "gallery")
+_TABLE_MODULES = ("common", "theory", "training", "gallery", "lab")
 _LABELLED_KEYS: set[str] = set()     # see labelled()
 
 

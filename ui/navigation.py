@@ -43,6 +43,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("theory", "pages/1_Theory.py", ":material/functions:", "Theory"),
     PageEntry("training", "pages/2_Training.py", ":material/model_training:", "Training"),
     PageEntry("gallery", "pages/3_Gallery.py", ":material/photo_library:", "Gallery"),
+    PageEntry("lab", "pages/4_Lab.py", ":material/science:", "Lab"),
 )
 
 

@@ -9,8 +9,8 @@ from tests.browser.conftest import (assert_no_exception, screenshot, start_serve
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"Theory": "Theory", "Training": "Training", "Gallery": "Gallery"}
-MENU = {"English": ["Home", "Theory", "Training", "Gallery"], "中文": ["首页", "理论", "训练", "画廊"]}
+PAGES = {"Theory": "Theory", "Training": "Training", "Gallery": "Gallery", "Lab": "Lab"}
+MENU = {"English": ["Home", "Theory", "Training", "Gallery", "Lab"], "中文": ["首页", "理论", "训练", "画廊", "实验台"]}
 
 
 def sidebar_link(page, title: str):

@@ -31,6 +31,7 @@ EN = {
     "nav.theory": "Theory",
     "nav.training": "Training",
     "nav.gallery": "Gallery",
+    "nav.lab": "Lab",
     "home.title": "GAN Explorer",
     "home.intro": (
         "A generative adversarial network pits two networks against each other: a "
@@ -44,6 +45,7 @@ EN = {
     "home.theory": "Theory: the value function V(D,G), the optimal discriminator D* and the Jensen-Shannon divergence on 1-D toy distributions.",
     "home.training": "Training: choose k, learning rates and losses, launch cached runs and watch the game unfold.",
     "home.gallery": "Gallery: draw digits from trained generators, interpolate between seeds and morph between labels.",
+    "home.lab": "Lab: play the game by hand on a small GAN, one step of D or G at a time, on toy data or data you draw.",
     "home.device": "Compute device for training: {device}.",
     "input.help": "A whole number from {low} to {high}.",
     "input.clamped": "`{value}` is outside {low} to {high}; using {used}.",
@@ -88,6 +90,7 @@ ZH = {
     "nav.theory": "理论",
     "nav.training": "训练",
     "nav.gallery": "画廊",
+    "nav.lab": "实验台",
     "home.title": "GAN 探索器",
     "home.intro": (
         "生成对抗网络让两个网络相互博弈：生成器 G 把随机噪声 z 变成样本，判别器 D 学习把这些样本"
@@ -98,6 +101,7 @@ ZH = {
     "home.theory": "理论：在一维玩具分布上观察价值函数 V(D,G)、最优判别器 D* 与 Jensen-Shannon 散度。",
     "home.training": "训练：选择 k、学习率和损失函数，启动带缓存的训练，实时观察博弈过程。",
     "home.gallery": "画廊：用训练好的生成器画数字，在种子之间插值，在标签之间渐变。",
+    "home.lab": "实验台：在小型 GAN 上亲手博弈，每次单步更新 D 或 G，数据可以是玩具分布，也可以是你自己画的点。",
     "home.device": "训练使用的计算设备：{device}。",
     "input.help": "{low} 到 {high} 之间的整数。",
     "input.clamped": "`{value}` 不在 {low} 到 {high} 的范围内；改用 {used}。",

@@ -16,6 +16,7 @@ import streamlit as st
 from gan_engine.config import RunConfig
 from gan_engine.errors import GanExplorerError
 from gan_engine.runs import ACTIVE, CACHED_STATUSES, RunSummary
+from gan_engine.runs.runner import Launch
 from ui import roles, teacher
 from ui.i18n import error_text, t
 from ui.training import charts, engine
@@ -35,16 +36,25 @@ def format_seconds(seconds: float | None) -> str:
 def launch() -> None:
     """Launch the widgets' configuration through the run cache; the page then shows that run."""
     try:
-        started = engine.runner().launch(config_from_widgets(st.session_state[PRESET_KEY]))
+        launch_config(config_from_widgets(st.session_state[PRESET_KEY]))
     except GanExplorerError as exc:
         st.session_state["train_launch_error"] = error_text(exc)
-        return
+
+
+def launch_config(config: RunConfig) -> Launch:
+    """Launch `config` through the run cache for this visitor (the Train view then shows it).
+
+    Also the Lab's "Train this fully". Raises GanExplorerError for a configuration the run
+    cache refuses (invalid, too large, queue full).
+    """
+    started = engine.runner().launch(config)
     st.session_state["train_active_key"] = started.key
     st.session_state["train_outcome"] = started.outcome
     if started.outcome in ("started", "queued"):
         teacher.attachments().launched(started.key, teacher.visitor_id())
     elif started.outcome == "attached":
         teacher.attachments().watching(started.key, teacher.visitor_id())
+    return started
 
 
 def open_if_cached(config: RunConfig) -> None:
