@@ -10,6 +10,7 @@ import streamlit as st
 
 from ui import teacher
 from ui.i18n import language_selector, t
+from ui.links import language_notes, show_link_notes
 from ui.navigation import HOME, ICON, PAGES, require_navigation
 
 require_navigation()
@@ -18,6 +19,7 @@ require_navigation()
 def home() -> None:
     """The home page: what the app is and where to go."""
     st.title(t("home.title"))
+    show_link_notes(language_notes())       # the home page reads no other parameter
     st.write(t("home.intro"))
     st.subheader(t("home.pages"))
     for entry in PAGES:

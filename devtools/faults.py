@@ -38,13 +38,13 @@ def in_namespace(mount: str, script: str, *args: str) -> dict:
     return json.loads(done.stdout)
 
 
-def make_finished(runs: Path) -> str:
-    """A finished run (real weights) in `runs`, checked loadable; its key."""
+def make_finished(runs: Path, seed: int = 400) -> str:
+    """A finished run (real weights) in `runs`, checked loadable; its key (`seed` makes another)."""
     from gan_engine.train.models import build_models
     from gan_engine.runs.runfile import RunRecord, state_arrays, write_run_file
     from gan_engine.runs.store import RunStore
 
-    config = tiny(400)
+    config = tiny(seed)
     record = RunRecord(key=config.key(), config=config, status="done", total=20, iteration=20, device="cpu")
     record.add_log(20, 20, {"loss_d": 1.3, "loss_g": 0.7, "d_real": 0.5, "d_fake": 0.5, "seconds": 1.0})
     generator, discriminator = build_models(config)

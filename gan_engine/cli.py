@@ -58,6 +58,7 @@ def build_parser(prog: str = "python -m gan_engine") -> argparse.ArgumentParser:
     train.add_argument("--device", default="auto", help="auto (CUDA, then MPS, else CPU), cpu, cuda, cuda:0, mps")
     train.add_argument("--json", action="store_true", help="print one JSON object with the result on stdout")
     train.add_argument("--detach", action="store_true", help="return once launched; the worker trains on")
+    _backend_option(train)
 
     sample = command("sample", "Draw samples from a trained generator into a .npy file.")
     sample.add_argument("--run", required=True, help="run key, pretrained:NAME, or a path to a .h5 run file")
@@ -80,6 +81,7 @@ def build_parser(prog: str = "python -m gan_engine") -> argparse.ArgumentParser:
     sweep.add_argument("--device", default="auto")
     sweep.add_argument("--wait", action="store_true", help="wait until every run has ended")
     sweep.add_argument("--json", action="store_true")
+    _backend_option(sweep)
 
     faces = commands.add_parser("convert-faces", help="Convert a folder of images into the faces HDF5 format.")
     faces.add_argument("folder")
@@ -108,10 +110,17 @@ def build_parser(prog: str = "python -m gan_engine") -> argparse.ArgumentParser:
     worker = command("worker", "Internal: the worker process of one run (started by the runner).")
     worker.add_argument("key")
     worker.add_argument("--lock-fd", type=int, help="the run's locked descriptor, inherited from the launcher")
-    worker.add_argument("--max-workers", type=int, default=1)
+    worker.add_argument("--max-workers", type=int, default=1, help="CPU slots of the machine")
+    worker.add_argument("--cpus", type=int, default=1, help="slots this run takes (its threads)")
     worker.add_argument("--device", default="auto")
     worker.add_argument("--cache-bytes", type=int, help="evict least recently used runs above this size")
     return parser
+
+
+def _backend_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backend", choices=("local", "ray"),
+                        help="where runs train: local worker processes, or a Ray cluster "
+                             "($GAN_EXPLORER_RAY_ADDRESS, default auto); default $GAN_EXPLORER_BACKEND, else local")
 
 
 def _config_options(parser: argparse.ArgumentParser, grid: bool = False) -> None:
@@ -145,7 +154,8 @@ def _runner(args: argparse.Namespace) -> Any:
 
     limits = dataclasses.replace(Limits.from_env(), max_run_examples=None, max_batch_size=None,
                                  max_queue=UNLIMITED_QUEUE)
-    return Runner(RunStore(args.runs), limits=limits, allow_any_data_path=True)
+    return Runner(RunStore(args.runs), limits=limits, allow_any_data_path=True,
+                  backend=getattr(args, "backend", None))
 
 
 # ---- commands ---------------------------------------------------------------------------
@@ -446,7 +456,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     root = Path(args.runs) if args.runs else default_runs_dir()
     return run_worker(args.key, root, lock_fd=args.lock_fd, max_workers=args.max_workers,
-                      device=args.device, cache_bytes=args.cache_bytes)
+                      device=args.device, cache_bytes=args.cache_bytes, cpus=args.cpus)
 
 
 COMMANDS = {"train": cmd_train, "sample": cmd_sample, "list": cmd_list, "show": cmd_show,

@@ -11,16 +11,21 @@ be set on its own:
 | ------------------------------- | ---------------------------------------------- | --------- | --------- |
 | `GAN_EXPLORER_MAX_RUN_EXAMPLES` | iterations x batch_size x (k + 1) per run      | 29,000,000 | no limit |
 | `GAN_EXPLORER_MAX_BATCH`        | batch_size per run (bounds a worker's memory)  | 1024      | no limit  |
-| `GAN_EXPLORER_MAX_WORKERS`      | runs training at the same time                 | 1         | 1         |
-| `GAN_EXPLORER_MAX_QUEUE`        | runs waiting for a worker slot                 | 12        | no limit  |
+| `GAN_EXPLORER_MAX_WORKERS`      | CPU slots for training (see below)             | CPUs      | CPUs      |
+| `GAN_EXPLORER_MAX_QUEUE`        | runs waiting for a worker slot                 | 12 (Ray: 100) | no limit |
 | `GAN_EXPLORER_CACHE_MB`         | run cache size before least-recently-used runs are evicted | 1024 | no limit |
 
-Workers stay at one by default even locally: two trainings on a laptop's cores are each
-slower than one after the other, and torch already uses several threads.
+Worker slots are CPU-aware: the machine has `available_cpus()` of them and a run takes as
+many as it uses threads (`run_cpus`): a toy run trains on one thread and takes one slot, so
+two toy runs train side by side on two cores; an image run takes its threads' worth.
+`benchmarks/side_by_side.py` measures one after the other against side by side (README,
+"Worker slots"). With the Ray backend, queued runs cost no process on the dashboard's
+machine, so its waiting line is longer by default.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
@@ -42,8 +47,12 @@ RUN_TOO_LARGE = ("This run is too large for this server: iterations x batch_size
                  "GAN_EXPLORER_LOCAL=1).")
 HOSTED_MAX_RUN_EXAMPLES = 29_000_000   # every preset fits (mnist-cgan, the largest, is ~28.7 M): ~4 min of CPU
 HOSTED_MAX_BATCH = 1024
-DEFAULT_MAX_WORKERS = 1
 HOSTED_MAX_QUEUE = 12
+HOSTED_MAX_QUEUE_RAY = 100
+# Threads of an image run (MLP or DCGAN on MNIST or faces): more than 4 gain little for
+# these model sizes, and the slots a run takes are its threads.
+IMAGE_RUN_THREADS = 4
+THREADS_ENV = "GAN_EXPLORER_THREADS"
 HOSTED_CACHE_MB = 1024
 # No-limit stand-ins: large enough never to bind, still plain integers.
 UNLIMITED_QUEUE = 100_000
@@ -60,15 +69,17 @@ class Limits:
     cache_bytes: int | None
 
     @classmethod
-    def from_env(cls, local: bool | None = None) -> "Limits":
-        """The caps from the environment; `local` overrides `GAN_EXPLORER_LOCAL`."""
+    def from_env(cls, local: bool | None = None, backend: str = "local") -> "Limits":
+        """The caps from the environment; `local` overrides `GAN_EXPLORER_LOCAL`; `backend`
+        ("local" or "ray") picks the default length of the waiting line."""
         local = local_paths_allowed() if local is None else local
+        hosted_queue = HOSTED_MAX_QUEUE_RAY if backend == "ray" else HOSTED_MAX_QUEUE
         cache_mb = _env_int(CACHE_MB_ENV, None if local else HOSTED_CACHE_MB, low=1)
         return cls(
             max_run_examples=_env_int(MAX_RUN_EXAMPLES_ENV, None if local else HOSTED_MAX_RUN_EXAMPLES, low=1),
             max_batch_size=_env_int(MAX_BATCH_ENV, None if local else HOSTED_MAX_BATCH, low=1),
-            max_workers=_env_int(MAX_WORKERS_ENV, DEFAULT_MAX_WORKERS, low=1, high=64),
-            max_queue=_env_int(MAX_QUEUE_ENV, UNLIMITED_QUEUE if local else HOSTED_MAX_QUEUE, low=0),
+            max_workers=_env_int(MAX_WORKERS_ENV, available_cpus(), low=1, high=64),
+            max_queue=_env_int(MAX_QUEUE_ENV, UNLIMITED_QUEUE if local else hosted_queue, low=0),
             cache_bytes=None if cache_mb is None else cache_mb * 1024 * 1024,
         )
 
@@ -81,6 +92,64 @@ class Limits:
         if self.max_run_examples is not None and examples > self.max_run_examples:
             values = {"examples": f"{examples:,}", "limit": f"{self.max_run_examples:,}", "env": MAX_RUN_EXAMPLES_ENV}
             raise ConfigError(RUN_TOO_LARGE.format(**values), message_id="run_too_large", **values)
+
+
+def available_cpus() -> int:
+    """CPUs this process may really use: its affinity mask, capped by a cgroup CPU quota.
+
+    `os.cpu_count()` reports the host's cores inside containers, which is how torch ends up
+    running 64 threads on a 2-core slice.
+    """
+    try:
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:   # macOS and Windows have no affinity call
+        count = os.cpu_count() or 1
+    try:
+        quota, period = open("/sys/fs/cgroup/cpu.max").read().split()[:2]
+        if quota != "max":
+            count = min(count, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, count)
+
+
+def image_run_threads(cpus: int) -> int:
+    """Threads of an image run on a machine (or Ray node) with `cpus` CPUs: half of them, so
+    two runs train side by side, and at most IMAGE_RUN_THREADS.
+
+    Measured (`benchmarks/side_by_side.py`, 2 cores shared with other work): two MNIST runs
+    side by side on one thread each ended in 0.20x the time of one after the other on two
+    threads each, which spent 5.5 times the CPU per run (threads spinning while they wait
+    for each other on a busy machine); two side by side on two threads each took 1.47x.
+    """
+    return max(1, min(IMAGE_RUN_THREADS, cpus // 2))
+
+
+def run_cpus(config: RunConfig, capacity: int | None = None) -> int:
+    """CPUs (worker slots) one run of `config` takes on this machine: its torch threads.
+
+    `$GAN_EXPLORER_THREADS` when set; else 1 for the toy targets (their tiny matrices gain
+    nothing from more threads) and `image_run_threads(available CPUs)` for images. Capped at
+    `capacity` (the slots there are), so a run never waits for more than exist.
+    """
+    cpus = threads_setting()
+    if cpus is None:
+        cpus = 1 if config.is_toy else image_run_threads(available_cpus())
+    return max(1, min(cpus, capacity)) if capacity is not None else cpus
+
+
+def threads_setting() -> int | None:
+    """`$GAN_EXPLORER_THREADS` as a number, None when unset; ConfigError when not one."""
+    text = os.environ.get(THREADS_ENV, "").strip()
+    if not text:
+        return None
+    try:
+        cpus = int(text)
+    except ValueError:
+        raise ConfigError(f"{THREADS_ENV} must be a whole number; got {text!r}.") from None
+    if cpus < 1:
+        raise ConfigError(f"The thread count must be at least 1; got {cpus}.")
+    return cpus
 
 
 def run_examples(config: RunConfig) -> int:

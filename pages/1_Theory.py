@@ -4,7 +4,8 @@ The student picks p_data and p_g from families of 1-D densities; every quantity 
 by `gan_engine.theory` on a fine grid and drawn by `gan_engine.plots.theory`. The page runs
 in two fragments, so a slider reruns only what it changes: sections 1-7 (the distributions
 and everything they move) and section 8 (Figure 1 and its stage scrubber). The sections
-are drawn by ui/theory/sections.py.
+are drawn by ui/theory/sections.py; what the student sees lives in the address
+(ui/theory/url.py), so a link shares it.
 """
 
 import streamlit as st
@@ -12,7 +13,8 @@ import streamlit as st
 from gan_engine.errors import GanExplorerError
 from ui.i18n import t
 from ui.navigation import require_navigation
-from ui.theory import controls, results, sections, state
+from ui.links import show_link_notes
+from ui.theory import controls, results, sections, state, url
 
 require_navigation()
 
@@ -46,17 +48,23 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
                         "s5": lambda: sections.gradients_section(sweep, labels),
                         "s6": lambda: sections.losses_section(label_items),
                         "s7": lambda: sections.equilibrium_section(result.p_data.values, result.x)})
+    url.write_link()
+    state.remember()
 
 
 @st.fragment
 def figure1(label_items: tuple[tuple[str, str], ...]) -> None:
     """Section 8: the Figure-1 simulation and its stage scrubber (reruns on its own)."""
     sections.figure1_section(label_items)
+    url.write_stage()
+    state.remember()
 
 
 state.init_state()
+link_notes = url.read_link()        # a shared link's settings, on the session's first visit
 st.title(t("theory.title"))
 st.write(t("theory.intro"))
+show_link_notes(link_notes)
 label_items = results.plot_texts()
 
 distributions_and_divergences(label_items)

@@ -54,3 +54,11 @@ def app_session(page: str | None = None, query: dict[str, str] | None = None, ti
     if page not in (None, "streamlit_app.py"):
         at.switch_page(page)
     return at
+
+
+def link_notes(at: AppTest) -> list[str]:
+    """The lines of the page's one summary of what its link got wrong (ui.links.show_link_notes);
+    [] when the link was clean. Fails when there is more than one such message."""
+    summaries = [w.value for w in at.warning if "\n\n- " in w.value]
+    assert len(summaries) <= 1, summaries
+    return [line[2:] for line in summaries[0].split("\n\n", 1)[1].splitlines()] if summaries else []

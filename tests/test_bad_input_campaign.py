@@ -225,14 +225,14 @@ def test_a_good_upload_trains_and_a_spoiled_one_is_refused_at_launch(data_dir: P
     assert [p.name.split("-", 2)[2] for p in stored] == ["images-idx3-ubyte.gz", "labels-idx1-ubyte"]
     at.selectbox(key="train_preset").set_value("mnist-gan").run()
     at.select_slider(key="train_batch").set_value(32)
-    at.number_input(key="train_iterations").set_value(10).run()
+    at.text_input(key="train_iterations").input(str(10)).run()
     try:
         at.button(key="train_launch").click().run()
         key = at.session_state["train_active_key"]
         assert RunStore(runs).summary(key).config.data_path == str(stored[0])
         # The stored file goes bad before the next launch: refused before anything is written.
         stored[1].write_bytes(labels[:8])
-        at.number_input(key="train_iterations").set_value(20).run()
+        at.text_input(key="train_iterations").input(str(20)).run()
         at.button(key="train_launch").click().run()
         assert not at.exception
         assert len(at.error) == 1 and "is truncated" in at.error[0].value

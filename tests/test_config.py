@@ -13,7 +13,7 @@ import pytest
 
 from gan_engine.config import ENGINE_FORMAT_VERSION, PRESETS, RunConfig, preset
 from gan_engine.errors import ConfigError
-from gan_engine.limits import Limits, run_examples
+from gan_engine.limits import Limits, available_cpus, run_examples
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -90,7 +90,8 @@ def test_visitor_limits_and_the_local_switch(monkeypatch: pytest.MonkeyPatch) ->
                  "GAN_EXPLORER_MAX_WORKERS", "GAN_EXPLORER_MAX_QUEUE", "GAN_EXPLORER_CACHE_MB"):
         monkeypatch.delenv(name, raising=False)
     hosted = Limits.from_env()
-    assert (hosted.max_workers, hosted.max_queue, hosted.cache_bytes) == (1, 12, 1024 * 1024 * 1024)
+    assert (hosted.max_workers, hosted.max_queue, hosted.cache_bytes) == (available_cpus(), 12, 1024 * 1024 * 1024)
+    assert Limits.from_env(backend="ray").max_queue == 100, "queued Ray runs cost no process here"
     for name in PRESETS:                       # every preset fits a visitor's caps
         hosted.check_run(preset(name))
     big = preset("gauss1d", iterations=1_000_000, batch_size=256)
@@ -103,7 +104,7 @@ def test_visitor_limits_and_the_local_switch(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("GAN_EXPLORER_LOCAL", "1")
     local = Limits.from_env()
     local.check_run(big)
-    assert local.cache_bytes is None and local.max_workers == 1 and local.max_queue > 1000
+    assert local.cache_bytes is None and local.max_workers == available_cpus() and local.max_queue > 1000
 
     monkeypatch.setenv("GAN_EXPLORER_MAX_WORKERS", "3")
     monkeypatch.setenv("GAN_EXPLORER_CACHE_MB", "5")

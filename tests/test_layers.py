@@ -26,7 +26,7 @@ TOP = "top"   # gan_engine/*.py: cli, config, errors, limits, the package itself
 RULES: dict[str, tuple[set[str], set[str]]] = {
     "data": ({"config", "errors", "data"}, set()),
     "theory": ({"errors", "theory"}, set()),
-    "train": ({"config", "errors", "data", "theory", "train"}, set()),
+    "train": ({"config", "errors", "data", "theory", "limits", "train"}, set()),
     "runs": ({"", "config", "errors", "data", "limits", "runs"}, {"train"}),
     "judge": ({"", "config", "errors", "data", "judge", "plots", "runs", "train"}, set()),
     "plots": ({"errors", "plots", "theory"}, set()),

@@ -13,7 +13,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from apphelpers import app_session
+from apphelpers import app_session, link_notes
 from streamlit.testing.v1 import AppTest
 
 from gan_engine.judge import sampling
@@ -78,7 +78,7 @@ def test_renders_the_shipped_generator_on_a_fresh_machine(runs):
 
 def test_sample_controls_change_the_grid(runs):
     at = _open()
-    _changes_picture(at, at.number_input(key="gallery_seed"), 5)
+    _changes_picture(at, at.text_input(key="gallery_seed"), "5")
     _changes_picture(at, at.selectbox(key="gallery_digit"), 7)
     _changes_picture(at, at.slider(key="gallery_size"), 4)
 
@@ -90,7 +90,7 @@ def test_generator_is_loaded_once_per_process(runs, monkeypatch):
     generators.generator.clear()
     at = _open()
     for seed in (1, 2, 3):
-        at.number_input(key="gallery_seed").set_value(seed).run()
+        at.text_input(key="gallery_seed").input(str(seed)).run()
     _open("interpolate")   # a second session in the same server process
     assert loads == [SHIPPED]
 
@@ -102,10 +102,10 @@ def test_same_seed_gives_the_same_picture(runs):
 
 def test_seed_outside_the_range_is_clamped_with_a_message(runs):
     at = _open()
-    at.number_input(key="gallery_seed").set_value(-5).run()
+    at.text_input(key="gallery_seed").input("-5").run()
     assert "0" in at.warning[0].value and "-5" in at.warning[0].value
     clamped = _pictures(at)
-    at.number_input(key="gallery_seed").set_value(0).run()
+    at.text_input(key="gallery_seed").input("0").run()
     assert not at.warning
     assert _pictures(at) == clamped
 
@@ -114,7 +114,7 @@ def test_same_z_view(runs):
     at = _open("same_z")
     assert len(_pictures(at)) == 1
     _changes_picture(at, at.slider(key="gallery_rows"), 2)
-    _changes_picture(at, at.number_input(key="gallery_seed"), 9)
+    _changes_picture(at, at.text_input(key="gallery_seed"), "9")
 
 
 def test_interpolation_view_shows_lerp_slerp_and_norms(runs):
@@ -122,16 +122,16 @@ def test_interpolation_view_shows_lerp_slerp_and_norms(runs):
     assert len(_pictures(at)) == 2
     assert len(at.get("plotly_chart")) == 1
     assert len(at.get("download_button")) == 2
-    _changes_picture(at, at.number_input(key="gallery_seed_b"), 12)
+    _changes_picture(at, at.text_input(key="gallery_seed_b"), "12")
     _changes_picture(at, at.slider(key="gallery_steps"), 5)
     _changes_picture(at, at.selectbox(key="gallery_path_digit"), 0)
-    _changes_picture(at, at.number_input(key="gallery_seed"), 3)
+    _changes_picture(at, at.text_input(key="gallery_seed"), "3")
 
 
 def test_corner_grid_controls(runs):
     at = _open("corners")
     for key, value in (("gallery_corner_tr", 20), ("gallery_corner_bl", 21), ("gallery_corner_br", 22)):
-        _changes_picture(at, at.number_input(key=key), value)
+        _changes_picture(at, at.text_input(key=key), str(value))
     _changes_picture(at, at.slider(key="gallery_corner_size"), 4)
     _changes_picture(at, at.radio(key="gallery_corner_method"), "lerp")
     _changes_picture(at, at.selectbox(key="gallery_corner_digit"), 4)
@@ -162,7 +162,7 @@ def test_non_image_and_unreadable_runs_are_not_offered(runs):
     healthy = _add_run(runs, preset("mnist-gan", hidden_dim=16, iterations=4))
     at = _open()
     assert at.selectbox(key="gallery_generator").options == [
-        "mnist-cgan (ships with GAN Explorer)", f"mnist-gan · run {healthy[:8]} · 4 iterations"]
+        "mnist-cdcgan · ships with GAN Explorer · 8,000 iterations", f"mnist-gan · run {healthy[:8]} · 4 iterations"]
 
 
 def test_damaged_weights_give_a_message_and_the_page_keeps_working(runs):
@@ -209,3 +209,101 @@ def test_translation_tables_match():
     assert EN.keys() == ZH.keys()
     for key in EN:   # the same placeholders in both languages
         assert sorted(re.findall(r"{(\w+)", EN[key])) == sorted(re.findall(r"{(\w+)", ZH[key])), key
+
+
+def test_each_generator_is_named_by_what_it_is(runs):
+    """The shipped generator is a conditional DCGAN (preset mnist-cdcgan), whatever its file is
+    called; a run of the mnist-cgan preset is another model and must not read like it."""
+    mine = _add_run(runs, preset("mnist-cgan", hidden_dim=16, iterations=3))
+    at = _open()
+    shipped, run = at.selectbox(key="gallery_generator").options
+    assert shipped.startswith("mnist-cdcgan") and "mnist-cgan" not in shipped, shipped
+    assert run == f"mnist-cgan · run {mine[:8]} · 3 iterations", run
+    line = next(c.value for c in at.caption if "latent" in c.value)
+    assert "preset mnist-cdcgan" in line and shipped.split(" · ")[0] in line
+
+
+def test_an_unconditional_generator_is_not_described_by_digit(runs):
+    key = _add_run(runs, preset("mnist-gan", hidden_dim=16, iterations=5))
+    at = _open()
+    at.selectbox(key="gallery_generator").set_value(key).run()
+    texts = [c.value for c in at.caption] + [c for image in at.image for c in image.captions]
+    assert not any("row k" in text or "digit k" in text for text in texts), texts
+    assert at.slider(key="gallery_size").help == EN["gallery.grid_size_help_unconditional"]
+    at.segmented_control(key="gallery_view").set_value("diagnostics").run()
+    assert not at.exception, at.exception
+    texts = [c.value for c in at.caption]
+    assert not any("per digit" in text for text in texts), texts
+    assert EN["gallery.scores_live_unconditional"].format(n=2000, acc=0.99)[:30] in " ".join(texts)
+
+
+def test_a_conditional_generator_explains_its_rows(runs):
+    at = _open()
+    assert any(EN["gallery.sample_rows"] in c for image in at.image for c in image.captions)
+    assert at.slider(key="gallery_size").help == EN["gallery.grid_size_help"]
+
+
+def test_a_seed_typed_as_1e3_is_seed_1000():
+    at = _open()
+    at.text_input(key="gallery_seed").input("1e3").run()
+    assert at.text_input(key="gallery_seed").value == "1000" and not at.warning
+    assert EN["gallery.sample_caption"].format(seed=1000) in " ".join(c for i in at.image for c in i.captions)
+
+
+def _link(at: AppTest) -> dict[str, str]:
+    return {key: value[0] if isinstance(value, list) else value for key, value in at.query_params.items()}
+
+
+def test_a_link_shares_the_generator_view_seeds_and_digits(runs):
+    mine = _add_run(runs, preset("mnist-gan", conditional=True, hidden_dim=16, iterations=3))
+    at = _open()
+    assert not [key for key in at.query_params if key.startswith("gallery_")]    # the page as it opens
+    at.selectbox(key="gallery_generator").set_value(mine).run()
+    at.segmented_control(key="gallery_view").set_value("corners").run()
+    at.text_input(key="gallery_seed").input("42").run()
+    at.text_input(key="gallery_corner_br").input("77").run()
+    at.selectbox(key="gallery_corner_digit").set_value(5).run()
+    at.radio(key="gallery_corner_method").set_value("lerp").run()
+    assert not at.exception, at.exception
+    link = _link(at)
+    assert link == {"gallery_generator": mine, "gallery_view": "corners", "gallery_seed": "42",
+                    "gallery_corner_br": "77", "gallery_corner_digit": "5", "gallery_corner_method": "lerp"}, link
+    shared = app_session(PAGE, link).run()
+    assert not shared.exception and not shared.warning
+    assert shared.selectbox(key="gallery_generator").value == mine
+    assert shared.segmented_control(key="gallery_view").value == "corners"
+    assert _pictures(shared) == _pictures(at)                                  # the same picture
+    at.segmented_control(key="gallery_view").set_value("sample").run()         # another view: its own controls
+    assert set(_link(at)) == {"gallery_generator", "gallery_seed"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_hand_edited_link_is_clamped_or_refused_with_one_summary(runs, lang):
+    key = _add_run(runs, preset("mnist-gan", hidden_dim=16, iterations=3))     # unconditional
+    at = app_session(PAGE, {"lang": lang, "gallery_generator": key, "gallery_view": "morph", "gallery_seed": "-5",
+                            "gallery_size": "99", "gallery_digit": "<b>", "gallery_corner_method": "cubic"}).run()
+    assert not at.exception, at.exception
+    lines = link_notes(at)
+    assert len(at.warning) == 1 and len(lines) == 5, lines
+    for raw in ("morph", "-5", "99", "<b>", "cubic"):
+        assert sum(f"`{raw}`" in line for line in lines) == 1, raw
+    assert at.selectbox(key="gallery_generator").value == key
+    assert at.segmented_control(key="gallery_view").value == "sample"
+    assert at.text_input(key="gallery_seed").value == "0" and at.slider(key="gallery_size").value == 10
+    missing = app_session(PAGE, {"gallery_generator": "0123456789abcdef"}).run()   # not on this server
+    assert link_notes(missing) == [EN["gallery.link_generator"].format(
+        value="0123456789abcdef", shown=missing.selectbox(key="gallery_generator").options[0])]
+    assert "gallery_generator" not in missing.query_params
+
+
+def test_a_visit_to_another_page_keeps_the_view_and_seed(runs):
+    at = _open("morph")
+    at.text_input(key="gallery_seed").input("7").run()
+    at.selectbox(key="gallery_morph_to").set_value(4).run()
+    before = _pictures(at)
+    at.switch_page("pages/1_Theory.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.segmented_control(key="gallery_view").value == "morph"
+    assert at.text_input(key="gallery_seed").value == "7" and at.selectbox(key="gallery_morph_to").value == 4
+    assert _pictures(at) == before

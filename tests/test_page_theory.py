@@ -3,9 +3,10 @@ directly, its numbers follow the sliders, degenerate settings give messages inst
 NaN, and the language switch translates it."""
 
 import math
+import re
 
 import pytest
-from apphelpers import app_session
+from apphelpers import app_session, link_notes
 from streamlit.testing.v1 import AppTest
 
 from gan_engine.theory import figure1 as theory_figure1
@@ -210,3 +211,99 @@ def test_mixture_components_hidden_and_shown_again_keep_their_values(page: AppTe
     page.radio(key="theory_g_components").set_value(3).run()
     assert_clean(page)
     assert page.slider(key="theory_g_mu3").value == 4.0 and page.slider(key="theory_g_w3").value == 0.8
+
+
+@pytest.mark.parametrize("family", list(theory_model.FAMILIES))
+def test_density_formulas_hold_no_words_of_one_language(family: str) -> None:
+    """A formula reads the same in every language: no English word (such as "on") inside it."""
+    at = app_session(PAGE, {"lang": "zh"}, timeout=TIMEOUT)
+    at.run()
+    at.selectbox(key="theory_g_family").set_value(family).run()
+    assert not at.exception
+    formula = next(f.value.strip("$\n") for f in at.latex if f.value.strip("$\n").startswith("p_g(x)"))
+    words = re.findall(r"\\text\{([^}]*)\}", formula) + re.findall(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}", formula)
+    assert not [word for word in words if word not in ("data",)], formula
+
+
+def test_the_preset_box_says_custom_once_the_settings_are_changed_by_hand(page: AppTest) -> None:
+    assert page.selectbox(key="theory_preset").value == "shifted"
+    page.slider(key="theory_g_mu").set_value(1.5).run()
+    assert_clean(page)
+    box = page.selectbox(key="theory_preset")
+    assert box.value == "custom" and box.options[-1] == EN["theory.preset.custom"]
+    page.selectbox(key="theory_g_family").set_value("laplace").run()
+    assert page.selectbox(key="theory_preset").value == "custom"
+    page.selectbox(key="theory_preset").set_value("disjoint").run()          # a preset again
+    assert page.selectbox(key="theory_preset").value == "disjoint"
+    assert EN["theory.preset.custom"] not in page.selectbox(key="theory_preset").options
+    page.slider(key="theory_g_low").set_value(0.5).run()
+    page.slider(key="theory_g_low").set_value(1.0).run()                      # back where the preset has it
+    assert page.selectbox(key="theory_preset").value == "disjoint"
+
+
+def _state(at: AppTest) -> dict[str, object]:
+    keys = ("theory_data_family", "theory_g_family", "theory_preset", "theory_section", "theory_fig1_stage")
+    shown = {key: at.session_state[key] for key in keys}
+    shown |= {s.key: s.value for s in at.slider}
+    return shown | {"jsd": metric(at, "theory.jsd_nats")}
+
+
+def test_a_link_shares_the_distributions_discriminator_section_and_stage(page: AppTest) -> None:
+    page.selectbox(key="theory_g_family").set_value("mixture").run()
+    page.radio(key="theory_g_components").set_value(3).run()
+    page.slider(key="theory_g_mu3").set_value(-1.0).run()
+    page.slider(key="theory_data_sigma").set_value(0.7).run()
+    page.slider(key="theory_disc_a").set_value(2.5).run()
+    page.select_slider(key="theory_fig1_stage").set_value(3).run()
+    open_tab(page, "s3")
+    page.slider(key="theory_point_x").set_value(-1.0).run()
+    open_tab(page, "s5")
+    assert_clean(page)
+    link = {key: value for key, value in page.query_params.items()}
+    assert link["theory_section"] in ("s5", ["s5"]) and "theory_g_mu3" in link and "theory_preset" not in link
+    shared = app_session(PAGE, {key: value[0] if isinstance(value, list) else value for key, value in link.items()},
+                         timeout=TIMEOUT).run()
+    assert_clean(shared)
+    assert not shared.warning
+    assert _state(shared) == _state(page)
+    assert "theory_fig_sweep" in chart_keys(shared)                       # the open section, opened
+
+
+def test_a_preset_link_is_short_and_the_starting_page_has_no_parameters(page: AppTest) -> None:
+    assert not [key for key in page.query_params if key.startswith("theory_")]
+    page.selectbox(key="theory_preset").set_value("one_mode").run()
+    assert {key: value for key, value in page.query_params.items() if key.startswith("theory_")} in (
+        {"theory_preset": "one_mode"}, {"theory_preset": ["one_mode"]})
+    shared = app_session(PAGE, {"theory_preset": "one_mode"}, timeout=TIMEOUT).run()
+    assert shared.selectbox(key="theory_data_family").value == "mixture"
+    assert metric(shared, "theory.jsd_nats") == metric(page, "theory.jsd_nats")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_hand_edited_link_is_clamped_with_one_summary(lang: str) -> None:
+    at = app_session(PAGE, {"lang": lang, "theory_g_mu": "99", "theory_g_sigma": "0.123", "theory_data_family": "cauchy",
+                            "theory_section": "s9", "theory_disc_b": "abc", "theory_fig1_stage": "-4",
+                            "theory_preset": "<b>x</b>"}, timeout=TIMEOUT).run()
+    assert_clean(at)
+    lines = link_notes(at)
+    assert len(at.warning) == 1 and len(lines) == 7, lines
+    for raw in ("99", "0.123", "cauchy", "s9", "abc", "-4", "<b>x</b>"):
+        assert sum(f"`{raw}`" in line for line in lines) == 1, raw
+    assert at.slider(key="theory_g_mu").value == 5.0 and at.slider(key="theory_g_sigma").value == 0.1
+    assert at.select_slider(key="theory_fig1_stage").value == 0
+    assert at.query_params.get("theory_g_mu") in ("5", ["5"])             # the address holds what is used
+    assert "theory_section" not in at.query_params and "theory_preset" not in at.query_params
+
+
+def test_a_visit_to_another_page_keeps_the_settings() -> None:
+    at = app_session(PAGE, {"theory_preset": "disjoint"}, timeout=TIMEOUT).run()
+    at.slider(key="theory_disc_a").set_value(2.0).run()
+    open_tab(at, "s5")
+    before = dict(at.query_params)
+    at.switch_page("pages/2_Training.py").run()
+    at.switch_page(PAGE).run()
+    assert_clean(at)
+    assert at.selectbox(key="theory_preset").value == "disjoint"
+    assert at.session_state["theory_disc_a"] == 2.0
+    assert "theory_fig_sweep" in chart_keys(at)
+    assert dict(at.query_params) == before

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from gan_engine.config import PRESETS
 from gan_engine.runs.runfile import RunRecord, write_run_file
-from apphelpers import app_session
+from apphelpers import app_session, link_notes
 from gan_engine.plots import training as plots
 from gan_engine.runs.store import RunStore
 from ui.i18n import LANG_QUERY_PARAM
@@ -111,12 +111,12 @@ def test_every_preset_renders_its_controls_with_its_defaults(runs_dir: Path) -> 
         assert at.select_slider(key="train_lr_d").value == defaults.lr_d
         assert at.select_slider(key="train_lr_g").value == defaults.lr_g
         assert at.select_slider(key="train_batch").value == defaults.batch_size
-        assert at.number_input(key="train_iterations").value == defaults.iterations
+        assert int(at.text_input(key="train_iterations").value) == defaults.iterations
         assert at.selectbox(key="train_loss").value == defaults.loss
         assert at.slider(key="train_smoothing").value == defaults.label_smoothing
         assert at.selectbox(key="train_optimizer").value == defaults.optimizer
         assert at.select_slider(key="train_latent").value == defaults.latent_dim
-        assert at.number_input(key="train_seed").value == defaults.seed
+        assert int(at.text_input(key="train_seed").value) == defaults.seed
         assert not at.error, (name, [e.value for e in at.error])
         assert at.button(key="train_launch").disabled is False
     assert "faces" not in settings.preset_names()       # no faces file in the test's data directory
@@ -140,7 +140,7 @@ def test_url_parameters_set_the_widgets(runs_dir: Path) -> None:
     assert at.select_slider(key="train_lr_d").value == 1e-3
     assert at.select_slider(key="train_lr_g").value == 1e-4
     assert at.selectbox(key="train_loss").value == "lsgan"
-    assert at.number_input(key="train_seed").value == 7
+    assert int(at.text_input(key="train_seed").value) == 7
     assert at.select_slider(key="train_batch").value == PRESETS["ring2d"].batch_size
     assert not at.warning
 
@@ -154,12 +154,12 @@ def test_hand_edited_url_values_are_clamped_or_refused_with_a_message(runs_dir: 
     assert at.slider(key="train_k").value == 1
     assert at.select_slider(key="train_lr_d").value == 0.1
     assert at.select_slider(key="train_lr_g").value == 1e-3          # 0.001 spelled differently
-    assert at.number_input(key="train_iterations").value == fields.ITERATION_RANGE[1]
+    assert int(at.text_input(key="train_iterations").value) == fields.ITERATION_RANGE[1]
     assert at.selectbox(key="train_preset").value == "gauss1d"
     assert at.selectbox(key="train_loss").value == PRESETS["gauss1d"].loss
-    assert at.number_input(key="train_seed").value == 0
-    messages = [w.value for w in at.warning]
-    assert len(messages) == 6, messages                               # lr_g=0.001 is silently normalised
+    assert int(at.text_input(key="train_seed").value) == 0
+    messages = link_notes(at)
+    assert len(messages) == 6 and len(at.warning) == 1, messages      # lr_g=0.001 is silently normalised
     assert any("k" in m and "`-3`" in m and "`1`" in m for m in messages)
     assert any("`1e9`" in m for m in messages)
     assert any(f"`{script}`" in m for m in messages)                  # shown as code, not markup
@@ -173,7 +173,7 @@ def test_hand_edited_url_values_are_clamped_or_refused_with_a_message(runs_dir: 
 
 def test_url_values_are_checked_once_per_session(runs_dir: Path) -> None:
     at = page({"train_k": "500"})
-    assert at.slider(key="train_k").value == fields.K_RANGE[1] and len(at.warning) == 1
+    assert at.slider(key="train_k").value == fields.K_RANGE[1] and len(link_notes(at)) == 1
     at.slider(key="train_k").set_value(3).run()
     assert at.slider(key="train_k").value == 3 and not at.warning
 
@@ -207,7 +207,7 @@ def test_check_url_value(key: str, raw: str, value: object, outcome: str | None)
 def test_an_impossible_setting_is_explained_and_not_launched(runs_dir: Path) -> None:
     at = page()
     at.select_slider(key="train_batch").set_value(1024)
-    at.number_input(key="train_iterations").set_value(200_000).run()
+    at.text_input(key="train_iterations").input(str(200_000)).run()
     no_exception(at)
     assert "too large" in at.error[0].value
     assert at.button(key="train_launch").disabled
@@ -247,16 +247,18 @@ def test_a_tiny_run_trains_shows_charts_and_is_then_served_from_cache(trained_ru
     assert sorted(p.name for p in runs_dir.glob("*.h5")) == [f"{key}.h5"]
 
 
-def test_a_second_run_waits_its_turn_and_both_can_be_cancelled(trained_runs_dir: Path) -> None:
+def test_a_run_beyond_the_slots_waits_its_turn_and_all_can_be_cancelled(trained_runs_dir: Path) -> None:
     longer = {**TINY, "train_iterations": "3000"}
-    first = page({**longer, "train_seed": "11"})
-    first.button(key="train_launch").click().run()
-    second = page({**longer, "train_seed": "12"})
-    second.button(key="train_launch").click().run()
-    no_exception(second)
-    assert second.session_state["train_outcome"] == "queued"
-    assert strings.EN["training.queued"].format(position=1) in [i.value for i in second.info]
-    for at in (second, first):
+    slots = engine.runner_for(str(trained_runs_dir)).max_workers     # toy runs take one CPU slot each
+    sessions = []
+    for seed in range(11, 12 + slots):
+        at = page({**longer, "train_seed": str(seed)})
+        at.button(key="train_launch").click().run()
+        no_exception(at)
+        sessions.append(at)
+    assert [at.session_state["train_outcome"] for at in sessions] == ["started"] * slots + ["queued"]
+    assert strings.EN["training.queued"].format(position=1) in [i.value for i in sessions[-1].info]
+    for at in reversed(sessions):
         at.button(key="train_cancel").click().run()
         wait_until_finished(at)
         assert strings.EN["training.outcome.cancelled"] in [i.value for i in at.info]
@@ -393,6 +395,8 @@ def test_every_string_the_page_asks_for_exists() -> None:
     dynamic |= {f"training.status.{s}" for s in ("queued", "running", "done", "failed", "diverged",
                                                   "cancelled", "interrupted")}
     dynamic |= {f"training.outcome.{s}" for s in ("diverged", "failed", "cancelled", "interrupted")}
+    dynamic |= {f"training.stopped.{s}" for s in ("diverged", "failed", "cancelled", "interrupted")}
+    dynamic |= {f"training.import.{outcome}" for outcome in ("imported", "cached")}
     dynamic |= {f"training.url.{s}" for s in ("clamped", "rounded", "ignored")}
     dynamic |= {f"training.plot.{name}" for name in plots.DEFAULT_LABELS}
     dynamic |= {f"training.preset.{name}" for name in ISSUE_PRESETS}
@@ -415,4 +419,4 @@ def test_a_link_to_the_faces_preset_without_a_faces_file_says_why(runs_dir: Path
     at = page({"train_preset": "faces"})
     no_exception(at)
     assert "faces" not in at.selectbox(key="train_preset").options
-    assert [w.value for w in at.warning] == [strings.EN["training.url.preset_faces"].format(default="gauss1d")]
+    assert link_notes(at) == [strings.EN["training.url.preset_faces"].format(default="gauss1d")]

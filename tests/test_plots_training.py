@@ -290,3 +290,17 @@ def test_the_gallerys_threshold_is_named_in_the_legend_not_written_over_the_bars
     assert not fig.layout.annotations
     line = [trace for trace in fig.data if trace.name == "95% bar"]
     assert len(line) == 1 and list(line[0].y) == [0.95, 0.95] and line[0].line.dash == "dash"
+
+
+def test_time_series_figures_mark_the_snapshot_shown_with_a_cursor() -> None:
+    series = loss_series(30)
+    metrics = pd.DataFrame({"iteration": [0.0, 100.0, 200.0], "jsd": [0.3, 0.1, 0.01],
+                            "modes_captured": [2.0, 6.0, 8.0], "hq_fraction": [0.2, 0.8, 0.95]})
+    for build in (lambda cursor: plots.loss_figure(series, "nonsaturating", cursor=cursor),
+                  lambda cursor: plots.discriminator_output_figure(series, cursor=cursor),
+                  lambda cursor: plots.jsd_figure(metrics, cursor=cursor),
+                  lambda cursor: plots.modes_figure(metrics, 8, labels={"snapshot": "快照"}, cursor=cursor)):
+        plain, marked = build(None), build(100)
+        added = marked.layout.shapes[len(plain.layout.shapes):]
+        assert len(added) == 1 and (added[0].x0, added[0].x1, added[0].yref) == (100, 100, "paper")
+        assert marked.data[-1].name in ("snapshot", "快照") and marked.data[-1].line.dash == "dash"   # in the legend

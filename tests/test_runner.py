@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -13,7 +15,7 @@ import pytest
 
 from gan_engine.config import preset
 from gan_engine.errors import ConfigError, DataError, QueueFullError, RunError
-from gan_engine.limits import Limits
+from gan_engine.limits import Limits, available_cpus, image_run_threads, run_cpus
 from gan_engine.runs.runfile import RunFile, RunRecord, write_run_file
 from gan_engine.runs.runner import Runner, remaining_seconds
 from gan_engine.runs.store import RunStore
@@ -178,3 +180,61 @@ def test_the_time_left_leaves_out_the_workers_start(tmp_path: Path) -> None:
     summary = RunFile(path).summary()
     assert summary.first_logged == (10, pytest.approx(5.1))
     assert remaining_seconds(summary) == pytest.approx(900 * 0.01)   # 9 s, not 900 × 6 s / 100 = 54 s
+
+
+def test_toy_runs_train_side_by_side_and_a_run_takes_the_slots_it_trains_on(
+        runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two CPU slots: two one-thread toy runs train at once; a run on two threads waits
+    until both slots are free, then holds both."""
+    monkeypatch.delenv("GAN_EXPLORER_THREADS")
+    assert run_cpus(tiny()) == 1
+    assert run_cpus(preset("mnist-gan")) == image_run_threads(available_cpus()) == max(1, min(4, available_cpus() // 2))
+    runner = make_runner(runs, max_workers=2)
+    toys = [runner.launch(tiny(50 + index, iterations=50_000)) for index in range(2)]
+    assert [launch.outcome for launch in toys] == ["started", "started"]
+    assert eventually(lambda: all(runner.progress(launch.key).status == "running" for launch in toys), 60)
+    assert runner.dir.busy_slots(2) == 2
+    monkeypatch.setenv("GAN_EXPLORER_THREADS", "2")
+    wide = runner.launch(preset("mnist-gan", iterations=50_000, seed=52))
+    assert wide.outcome == "queued" and runner.progress(wide.key).queue_position == 1
+    runner.cancel(toys[0].key)
+    assert runner.wait(toys[0].key, timeout=30).status == "cancelled"
+    time.sleep(1.0)             # one free slot is not enough for it
+    assert runner.progress(wide.key).status == "queued"
+    runner.cancel(toys[1].key)
+    assert eventually(lambda: runner.progress(wide.key).status == "running", 60)
+    assert runner.dir.busy_slots(2) == 2
+    assert "waiting for 2 of 2 slot(s)" in (runs / ".logs" / f"{wide.key}.log").read_text()
+
+
+def test_the_backend_is_chosen_by_name_or_environment(runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Runner(RunStore(runs)).backend_name == "local"
+    monkeypatch.setenv("GAN_EXPLORER_BACKEND", "ray")
+    assert Runner(RunStore(runs)).backend_name == "ray"
+    assert Runner(RunStore(runs), backend="local").backend_name == "local"
+    monkeypatch.setenv("GAN_EXPLORER_BACKEND", "spark")
+    with pytest.raises(ConfigError, match="Unknown backend 'spark'"):
+        Runner(RunStore(runs))
+
+
+def test_the_runs_package_needs_neither_torch_nor_ray(runs: Path) -> None:
+    """The local default works without Ray installed; choosing Ray without it says what to install."""
+    script = f"""
+import sys
+sys.modules["ray"] = None                       # as if Ray were not installed
+from gan_engine.runs import Runner, RunStore
+import gan_engine.runs.local, gan_engine.runs.ray_backend, gan_engine.runs.ray_store, gan_engine.runs.ray_task
+from gan_engine.errors import RunError
+from devtools.runs import tiny
+assert Runner(RunStore({str(runs)!r})).launch(tiny(53)).outcome == "started"
+try:
+    Runner(RunStore({str(runs)!r}), backend="ray").launch(tiny(54))
+except RunError as error:
+    print(error)
+assert "torch" not in sys.modules, "the runner and both backends import without torch"
+"""
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[1]), str(Path(__file__).parent)])}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "The Ray backend needs Ray: pip install -r requirements-ray.txt" in done.stdout
+    assert RunStore(runs).summary(tiny(53).key()) is not None and RunStore(runs).summary(tiny(54).key()) is None

@@ -4,9 +4,9 @@ A shared link is text anyone can edit. Each page is opened, as a fresh session, 
 full of hostile values (negative k, a learning rate of 1e9, 10^12 iterations, an unknown
 preset, script and image tags, for the Training page's own parameters and for names the
 other pages might be expected to read). No page may raise; the Training page clamps or
-refuses each value it reads with a warning; the pages that read no parameters (Home,
-Theory, Gallery) show exactly what a clean link shows; and a hostile string appears only as
-text inside a code span, in elements that do not allow HTML.
+refuses each value it reads, in one summary message; so do the Theory and Gallery pages for
+theirs; the home page reads only the language; and a hostile string appears only as text
+inside a code span, in elements that do not allow HTML.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from apphelpers import app_session
+from apphelpers import app_session, link_notes
 from streamlit.testing.v1 import AppTest
 
 from gan_engine.config import PRESETS
@@ -88,13 +88,27 @@ def test_hostile_links_never_raise_and_never_render_as_html(page: str, runs_dir:
                 assert text.count(hostile) == text.count(f"`{hostile}`"), text     # only inside code spans
 
 
-@pytest.mark.parametrize("page", ["streamlit_app.py", "pages/1_Theory.py", "pages/3_Gallery.py"])
-def test_pages_without_link_parameters_ignore_them(page: str, runs_dir: Path) -> None:
-    clean = open_page(page, {})
-    hostile = open_page(page, HOSTILE)
+def test_the_home_page_reads_only_the_language(runs_dir: Path) -> None:
+    clean = open_page("streamlit_app.py", {})
+    hostile = open_page("streamlit_app.py", HOSTILE)
     assert widget_values(hostile) == widget_values(clean)
-    assert [w.value for w in hostile.warning] == [w.value for w in clean.warning]
-    assert not any(h in text for _, text in strings(hostile._tree) for h in HOSTILE_TEXT)
+    assert link_notes(hostile) == [EN["link.language"].format(value=SCRIPT)] and len(hostile.warning) == 1
+    assert "lang" not in hostile.query_params                          # the refused language leaves the address
+
+
+@pytest.mark.parametrize(("page", "refused"), [
+    ("pages/1_Theory.py", {"theory_preset": SCRIPT, "theory_data_mu": "1e9", "theory_g_sigma": "-1"}),
+    ("pages/3_Gallery.py", {"gallery_seed": "-5", "gallery_view": SCRIPT}),
+])
+def test_theory_and_gallery_links_are_clamped_or_refused_in_one_summary(page: str, refused: dict[str, str],
+                                                                       runs_dir: Path) -> None:
+    at = open_page(page, HOSTILE)
+    lines = link_notes(at)
+    assert len(at.warning) == 1 and len(lines) == 1 + len(refused), lines        # the language, then each value
+    for key, raw in refused.items():
+        assert sum(f"`{key}`" in line and f"`{raw}`" in line for line in lines) == 1, (key, lines)
+    left = {key: at.query_params[key] for key in refused if key in at.query_params}
+    assert not {key: value for key, value in left.items() if value == refused[key]}, left      # what is used, or nothing
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -105,12 +119,12 @@ def test_the_training_page_clamps_or_refuses_each_value_with_a_message(lang: str
     assert at.slider(key="train_k").value == 1
     assert at.select_slider(key="train_lr_d").value == LR_OPTIONS[-1]
     assert at.select_slider(key="train_lr_g").value == PRESETS["gauss1d"].lr_g
-    assert at.number_input(key="train_iterations").value == ITERATION_RANGE[1]
+    assert int(at.text_input(key="train_iterations").value) == ITERATION_RANGE[1]
     assert at.selectbox(key="train_loss").value == PRESETS["gauss1d"].loss
-    assert at.number_input(key="train_seed").value == PRESETS["gauss1d"].seed
-    warnings = [w.value for w in at.warning]
-    # preset, k, lr_d, lr_g, iterations, loss, seed: one message each, the raw value in a code span.
-    assert len(warnings) == 7, warnings
+    assert int(at.text_input(key="train_seed").value) == PRESETS["gauss1d"].seed
+    warnings = link_notes(at)
+    # preset, k, lr_d, lr_g, iterations, loss, seed: one line each of one message, the raw value in a code span.
+    assert len(warnings) == 7 and len(at.warning) == 1, warnings
     for raw in ("-3", "1e9", "-1e-3", "1e12", "NaN", SCRIPT, IMAGE):
         assert sum(f"`{raw}`" in w for w in warnings) == 1, raw
     # The clamped run (10^6 iterations) is too large for a visitor: explained in the page's

@@ -18,6 +18,7 @@ DEFAULT_LANGUAGE = "en"
 LANG_STATE_KEY = "_lang"
 LANG_WIDGET_KEY = "common_lang"
 LANG_QUERY_PARAM = "lang"
+LANG_REFUSED_KEY = "_lang_refused"   # a refused ?lang= value, until a page's link summary reports it
 _TABLE_MODULES = ("common", "theory", "training", "gallery", "lab")
 _LABELLED_KEYS: set[str] = set()     # see labelled()
 
@@ -41,7 +42,14 @@ def current_language() -> str:
     """The language code chosen in this session: the user's choice, else `?lang=`, else English."""
     if LANG_STATE_KEY not in st.session_state:
         requested = st.query_params.get(LANG_QUERY_PARAM, DEFAULT_LANGUAGE)
-        st.session_state[LANG_STATE_KEY] = requested if requested in LANGUAGES else DEFAULT_LANGUAGE
+        if requested in LANGUAGES:
+            st.session_state[LANG_STATE_KEY] = requested
+        else:
+            # A language this app does not have: English, and the address no longer asks for it
+            # (the page's link summary says so, see ui.links.language_notes).
+            st.session_state[LANG_STATE_KEY] = DEFAULT_LANGUAGE
+            st.session_state[LANG_REFUSED_KEY] = requested
+            st.query_params.pop(LANG_QUERY_PARAM, None)
     return st.session_state[LANG_STATE_KEY]
 
 

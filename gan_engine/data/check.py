@@ -24,7 +24,7 @@ from pathlib import Path
 
 from gan_engine.config import RunConfig
 from gan_engine.data.faces import check_faces
-from gan_engine.data.mnist import load_mnist, mnist_found, mnist_search_dirs
+from gan_engine.data.mnist import load_mnist, mnist_files, mnist_found, mnist_search_dirs
 from gan_engine.errors import DataError
 
 _MEMO_SIZE = 64
@@ -59,6 +59,17 @@ def check_data(config: RunConfig, max_pixels: int | None = None) -> None:
         _passed[fingerprint] = None
         while len(_passed) > _MEMO_SIZE:
             _passed.popitem(last=False)
+
+
+def data_files(config: RunConfig) -> list[Path]:
+    """The files a run of `config` reads, the one its `data_path` should name first; [] for
+    toy targets and for MNIST that the worker would download. Call after `check_data`."""
+    if config.is_toy:
+        return []
+    path = Path(config.data_path).expanduser() if config.data_path.strip() else None
+    if config.target == "faces":
+        return [path] if path is not None else []
+    return [file.resolve() for file in mnist_files(path)]
 
 
 def _identity(path: Path | None) -> tuple:

@@ -165,7 +165,27 @@ def _search(folders: list[Path]) -> tuple[Callable[[], MnistData] | None, list[s
     return None, notes
 
 
+def mnist_files(path: str | Path | None = None) -> list[Path]:
+    """The files `load_mnist(path)` would read, without reading them: the images (or CSV)
+    file first, then its labels file; [] when nothing is found and it would download.
+
+    The Ray backend ships these to worker nodes. DataError as `load_mnist` raises it for a
+    path that does not exist or holds no MNIST files.
+    """
+    if path is not None and str(path).strip():
+        loader = _explicit_loader(Path(path).expanduser())
+    else:
+        loader, _ = _search(mnist_search_dirs())
+        if loader is None:
+            return []
+    return [arg for arg in loader.args if isinstance(arg, Path)]
+
+
 def _load_explicit(path: Path) -> MnistData:
+    return _explicit_loader(path)()
+
+
+def _explicit_loader(path: Path) -> Callable[[], MnistData]:
     if not path.exists():
         raise DataError(f"The MNIST path {path} does not exist.")
     if path.is_dir():
@@ -173,10 +193,10 @@ def _load_explicit(path: Path) -> MnistData:
         loader, notes = _search(folders)
         if loader is None:
             raise DataError(_nothing_found(folders, notes, None))
-        return loader()
+        return loader
     name = path.name.lower()
     if name.endswith(".csv"):
-        return _load_csv(path)
+        return partial(_load_csv, path)
     if "images" in name or "labels" in name:
         is_images = "images" in name
         partner_name = (path.name.replace("images", "labels").replace("idx3", "idx1") if is_images
@@ -190,8 +210,8 @@ def _load_explicit(path: Path) -> MnistData:
             raise DataError(f"{path} has no {wanted} file beside it: expected {partner}.")
         split = "train" if name.startswith("train") else "test" if name.startswith(("t10k", "test")) else "idx"
         images, labels = (path, partner) if is_images else (partner, path)
-        return _load_idx_pair(images, labels, split)
-    return _load_csv(path)
+        return partial(_load_idx_pair, images, labels, split)
+    return partial(_load_csv, path)
 
 
 def _nothing_found(dirs: list[Path], notes: list[str], reason: str | None) -> str:

@@ -55,6 +55,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "k": "k",
     "lr": "learning rate",
     "missing": "not trained yet",
+    "snapshot": "snapshot",
 }
 
 _QUARTERS = [0, 0.25, 0.5, 0.75, 1]
@@ -118,8 +119,25 @@ def _hline(y: float, color: str, text: str, yref: str = "y", position: str = "to
     return shape, note
 
 
+def _cursor_shape(x: float) -> dict[str, Any]:
+    """A dashed vertical cursor across the plot at iteration `x` (the snapshot shown)."""
+    return {"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "paper", "y0": 0, "y1": 1,
+            "line": {"color": _COLORS["grey"], "dash": "dash", "width": 1}}
+
+
+def _cursor_trace(labels: Mapping[str, str] | None) -> dict[str, Any]:
+    """An empty trace that names the cursor in the legend. The cursor is not labelled on the
+    plot: the reference lines' labels sit at its right end, exactly where the latest
+    snapshot's cursor is."""
+    return {"type": "scatter", "x": [None], "y": [None], "mode": "lines", "hoverinfo": "skip",
+            "name": _text(labels, "snapshot"), "line": {"color": _COLORS["grey"], "dash": "dash", "width": 1}}
+
+
 def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], height: int = 320,
-            references: Sequence[tuple[dict, dict]] = ()) -> go.Figure:
+            references: Sequence[tuple[dict, dict]] = (), cursor: float | None = None,
+            labels: Mapping[str, str] | None = None) -> go.Figure:
+    """The figure of `traces` with its reference lines and, at iteration `cursor`, the
+    snapshot cursor (named in the legend in `labels`' language)."""
     # An empty template: the page's theme (Streamlit's) styles the chart in the browser, and
     # copying plotly's default template into every figure would triple its build time and
     # add ~6 kB to every chart update.
@@ -129,6 +147,9 @@ def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], height: int = 
     if references:
         base["shapes"] = [shape for shape, _ in references]
         base["annotations"] = [note for _, note in references]
+    if cursor is not None:
+        base["shapes"] = [*base.get("shapes", []), _cursor_shape(cursor)]
+        traces = [*traces, _cursor_trace(labels)]
     return go.Figure(data=traces, layout={**base, **layout}, _validate=False)
 
 
@@ -150,10 +171,11 @@ def _with_gaps(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 # ---- time series ----------------------------------------------------------------------------
 
 def loss_figure(series: pd.DataFrame, loss: str, labels: Mapping[str, str] | None = None,
-                label_smoothing: float = 0.0) -> go.Figure:
+                label_smoothing: float = 0.0, cursor: float | None = None) -> go.Figure:
     """D and G losses against iteration, with their equilibrium values as dotted lines.
 
-    `series` has columns iteration, loss_d, loss_g (any number of rows).
+    `series` has columns iteration, loss_d, loss_g (any number of rows). `cursor`: the
+    iteration of the snapshot shown beside the curves, marked by a dashed vertical line.
     """
     data = downsample(series)
     x = _column(data, "iteration")
@@ -163,33 +185,41 @@ def loss_figure(series: pd.DataFrame, loss: str, labels: Mapping[str, str] | Non
     traces = [_line(x, _column(data, "loss_d"), _text(labels, "loss_d"), _COLORS["d"]),
               _line(x, _column(data, "loss_g"), _text(labels, "loss_g"), _COLORS["g"])]
     return _figure(traces, {"xaxis": _axis(_text(labels, "iteration")), "yaxis": _axis(_text(labels, "loss"))},
-                   references=references)
+                   references=references, cursor=cursor, labels=labels)
 
 
-def discriminator_output_figure(series: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
-    """Mean D(x) on real data and D(G(z)) on generated data; both tend to 1/2 at equilibrium."""
+def discriminator_output_figure(series: pd.DataFrame, labels: Mapping[str, str] | None = None,
+                                cursor: float | None = None) -> go.Figure:
+    """Mean D(x) on real data and D(G(z)) on generated data; both tend to 1/2 at equilibrium
+    (`cursor`: the snapshot's iteration, as in `loss_figure`)."""
     data = downsample(series)
     x = _column(data, "iteration")
     traces = [_line(x, _column(data, "d_real"), _text(labels, "d_real"), _COLORS["data"]),
               _line(x, _column(data, "d_fake"), _text(labels, "d_fake"), _COLORS["g"])]
     layout = {"xaxis": _axis(_text(labels, "iteration")),
               "yaxis": _axis(_text(labels, "probability"), range=[0, 1])}
-    return _figure(traces, layout, references=[_hline(0.5, _COLORS["grey"], _text(labels, "half"))])
+    return _figure(traces, layout, references=[_hline(0.5, _COLORS["grey"], _text(labels, "half"))],
+                   cursor=cursor, labels=labels)
 
 
-def jsd_figure(metrics: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
-    """JSD(p_data ‖ p_g) in nats against iteration, on a log axis (it spans decades)."""
+def jsd_figure(metrics: pd.DataFrame, labels: Mapping[str, str] | None = None,
+               cursor: float | None = None) -> go.Figure:
+    """JSD(p_data ‖ p_g) in nats against iteration, on a log axis (it spans decades);
+    `cursor` as in `loss_figure`."""
     data = downsample(metrics[["iteration", "jsd"]].dropna())
     traces = [_line(_column(data, "iteration"), _column(data, "jsd"), _text(labels, "jsd"), _COLORS["star"],
                     mode="lines+markers")]
     layout = {"xaxis": _axis(_text(labels, "iteration")),
               "yaxis": _axis(_text(labels, "jsd"), type="log", tickvals=_JSD_TICKS,
                              ticktext=[f"{v:g}" for v in _JSD_TICKS])}
-    return _figure(traces, layout, references=[_hline(math.log(2.0), _COLORS["grey"], _text(labels, "jsd_max"))])
+    references = [_hline(math.log(2.0), _COLORS["grey"], _text(labels, "jsd_max"))]
+    return _figure(traces, layout, references=references, cursor=cursor, labels=labels)
 
 
-def modes_figure(metrics: pd.DataFrame, n_modes: int, labels: Mapping[str, str] | None = None) -> go.Figure:
-    """Modes captured (left axis, out of `n_modes`) and high-quality fraction (right axis)."""
+def modes_figure(metrics: pd.DataFrame, n_modes: int, labels: Mapping[str, str] | None = None,
+                 cursor: float | None = None) -> go.Figure:
+    """Modes captured (left axis, out of `n_modes`) and high-quality fraction (right axis);
+    `cursor` as in `loss_figure`."""
     data = downsample(metrics[["iteration", "modes_captured", "hq_fraction"]].dropna())
     x = _column(data, "iteration")
     traces = [_line(x, _column(data, "modes_captured"), _text(labels, "modes_captured"), _COLORS["data"],
@@ -201,7 +231,7 @@ def modes_figure(metrics: pd.DataFrame, n_modes: int, labels: Mapping[str, str] 
               "yaxis2": _axis(_text(labels, "hq_fraction"), range=[0, 1.02], overlaying="y", side="right",
                               tickformat=".0%", tickvals=_QUARTERS, showgrid=False)}
     total = f"{_text(labels, 'modes_total')} = {n_modes}"
-    return _figure(traces, layout, references=[_hline(n_modes, _COLORS["grey"], total)])
+    return _figure(traces, layout, references=[_hline(n_modes, _COLORS["grey"], total)], cursor=cursor, labels=labels)
 
 
 def compare_figure(runs: Mapping[str, pd.DataFrame], column: str, reference: float | None = None,

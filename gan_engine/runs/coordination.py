@@ -11,7 +11,7 @@ Layout under the runs directory:
     .runner.lock          held around check-and-spawn, delete and eviction
     .locks/<key>.lock     held by the run's worker for its whole life
     .queue/<ns>-<key>     one entry per waiting run, named by its queued time (FIFO)
-    .slots/<i>.lock       held by a training worker: N slots allow N at once
+    .slots/<i>.lock       held by a training worker, one per CPU it trains on
     .cancel/<key>         present: the worker stops at its next poll
     .used/<key>           its mtime is when the run was last served (LRU eviction)
     .logs/<key>.log       the worker's stdout and stderr
@@ -122,17 +122,23 @@ class RunDir:
         """Whether a launcher or worker holds `key`'s lock (the run is queued or training)."""
         return _is_held(self.lock_file(key))
 
-    def take_slot(self, max_workers: int) -> int | None:
-        """The locked descriptor of a free worker slot, or None when all are busy."""
-        for index in range(max_workers):
+    def take_slots(self, capacity: int, count: int = 1) -> list[int] | None:
+        """Locked descriptors of `count` free slots among `capacity`, or None (nothing held)
+        when fewer are free. A run takes one slot per CPU it trains on."""
+        taken: list[int] = []
+        for index in range(capacity):
             fd = _try_lock(self.slot_file(index), fcntl.LOCK_EX, create=True)
             if fd is not None:
-                return fd
+                taken.append(fd)
+                if len(taken) == count:
+                    return taken
+        for fd in taken:
+            os.close(fd)
         return None
 
-    def busy_slots(self, max_workers: int) -> int:
-        """How many of the first `max_workers` slots are held by training workers."""
-        return sum(_is_held(self.slot_file(index)) for index in range(max_workers))
+    def busy_slots(self, capacity: int) -> int:
+        """How many of the first `capacity` slots are held by training workers."""
+        return sum(_is_held(self.slot_file(index)) for index in range(capacity))
 
     # ---- queue ---------------------------------------------------------------------
 

@@ -76,9 +76,10 @@ class RunSummary:
     message: str                 # error or reason, "" when none
     seconds: float = 0.0         # training wall time so far
     snapshot_iterations: tuple[int, ...] = ()
-    pid: int | None = None
-    host: str = ""
+    pid: int | None = None       # the process that trains (or trained) the run
+    host: str = ""               # the machine that writes the run file
     first_logged: tuple[int, float] | None = None   # (iteration, seconds) of the first log step
+    node: str = ""               # where the run trains: this machine's name, or a Ray node
 
 
 @dataclass
@@ -102,6 +103,8 @@ class RunRecord:
     metric_rows: list[dict[str, float]] = field(default_factory=list)
     snapshots: list[tuple[int, dict[str, np.ndarray]]] = field(default_factory=list)
     weights: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    node: str = ""               # where it trains, when not in the writing process (a Ray node)
+    pid: int | None = None       # the training process, when not the writing one
 
     def add_log(self, iteration: int, total: int, scalars: dict[str, float]) -> None:
         """Record one log step (losses, D outputs, seconds)."""
@@ -132,7 +135,8 @@ class RunRecord:
             "snapshot_iterations": [iteration for iteration, _ in self.snapshots],
             "first_logged": ([int(self.log_rows[0]["iteration"]), self.log_rows[0].get("seconds", 0.0)]
                              if self.log_rows else None),
-            "pid": os.getpid(), "host": socket.gethostname(),
+            "pid": os.getpid() if self.pid is None else self.pid, "host": socket.gethostname(),
+            "node": self.node,
         })
 
 
@@ -247,6 +251,7 @@ class RunFile:
                 seconds=float(values["seconds"]),
                 snapshot_iterations=tuple(int(i) for i in values["snapshot_iterations"]),
                 pid=values.get("pid"), host=str(values.get("host", "")),
+                node=str(values.get("node") or values.get("host", "")),
                 first_logged=(None if not values.get("first_logged")
                               else (int(values["first_logged"][0]), float(values["first_logged"][1]))),
             )

@@ -1,7 +1,7 @@
 """The worker process of one run: `python -m gan_engine worker KEY`, started by the runner.
 
-1. Holding the run's lock (handed over by the launcher), wait in the FIFO queue for a free
-   worker slot, leaving early if the run is cancelled. This phase needs the standard library
+1. Holding the run's lock (handed over by the launcher), wait in the FIFO queue for as many
+   free worker slots as the run trains on CPUs, leaving early if the run is cancelled. This phase needs the standard library
    only, so a waiting worker costs ~10 MB, not the ~250 MB torch takes.
 2. Train, writing the run file about once a second (adaptively less often when writing is
    slow, so saving never costs more than ~5 % of the time) and at once on the first log,
@@ -20,13 +20,18 @@ import os
 import signal
 import time
 import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gan_engine.runs.coordination import RunDir
 from gan_engine.errors import GanExplorerError, RunError
+from gan_engine.limits import THREADS_ENV
+from gan_engine.runs.coordination import RunDir
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from gan_engine.config import RunConfig
     from gan_engine.runs.runfile import RunRecord
 
 log = logging.getLogger("gan_engine.runs.worker")
@@ -48,12 +53,14 @@ class _Stop:
 
 
 def run_worker(key: str, root: Path, lock_fd: int | None = None, max_workers: int = 1,
-               device: str = "auto", cache_bytes: int | None = None) -> int:
+               device: str = "auto", cache_bytes: int | None = None, cpus: int = 1) -> int:
     """Run `key` from its queued file in `root` to a final state; returns the exit code.
 
     `lock_fd` is the run's lock descriptor inherited from the launcher; without it the
-    worker takes the lock itself and fails if another worker holds it.
+    worker takes the lock itself and fails if another worker holds it. The run takes `cpus`
+    of the `max_workers` slots and trains on that many threads.
     """
+    cpus = max(1, min(cpus, max_workers))
     run_dir = RunDir(root)
     if lock_fd is None:
         with run_dir.runner_lock():     # as a launcher does, so lock files are never swapped under us
@@ -63,13 +70,14 @@ def run_worker(key: str, root: Path, lock_fd: int | None = None, max_workers: in
             run_dir.enqueue(key, time.time_ns())
     stop = _Stop()
     signal.signal(signal.SIGTERM, stop.on_sigterm)
-    log.info("worker %d: run %s waiting for one of %d slot(s)", os.getpid(), key, max_workers)
-    slot_fd = _wait_for_slot(run_dir, key, max_workers, stop)
+    log.info("worker %d: run %s waiting for %d of %d slot(s)", os.getpid(), key, cpus, max_workers)
+    slot_fds = _wait_for_slots(run_dir, key, max_workers, cpus, stop)
     try:
-        code = _run(run_dir, key, device, stop, slot_fd is not None)
+        os.environ[THREADS_ENV] = str(cpus)      # the threads it trains on are the slots it holds
+        code = _run(run_dir, key, device, stop, slot_fds is not None)
     finally:
         run_dir.dequeue(key)
-        if slot_fd is not None:
+        for slot_fd in slot_fds or ():
             os.close(slot_fd)
         # Only now does the run stop looking live: its final state is already on disk.
         os.close(lock_fd)
@@ -82,15 +90,19 @@ def run_worker(key: str, root: Path, lock_fd: int | None = None, max_workers: in
     return code
 
 
-def _wait_for_slot(run_dir: RunDir, key: str, max_workers: int, stop: _Stop) -> int | None:
-    """A held slot descriptor once this run is first in line; None if cancelled first."""
+def _wait_for_slots(run_dir: RunDir, key: str, capacity: int, cpus: int, stop: _Stop) -> list[int] | None:
+    """`cpus` held slot descriptors once this run is first in line; None if cancelled first.
+
+    Strictly first come, first served: a toy run behind an image run that waits for two
+    slots waits too, so an image run is never starved by a stream of small ones.
+    """
     while not (stop.terminated or run_dir.cancel_requested(key)):
         waiting = run_dir.waiting()
         if not waiting or waiting[0] == key or key not in waiting:
-            slot_fd = run_dir.take_slot(max_workers)
-            if slot_fd is not None:
+            slot_fds = run_dir.take_slots(capacity, cpus)
+            if slot_fds is not None:
                 run_dir.dequeue(key)
-                return slot_fd
+                return slot_fds
         time.sleep(QUEUE_POLL_SECONDS)
     return None
 
@@ -101,7 +113,7 @@ def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool) ->
     path = run_dir.run_file(key)
     queued = RunFile(path).summary()
     record = RunRecord(key=key, config=queued.config, created=queued.created, total=queued.config.iterations)
-    writer = _RunWriter(path, record)
+    writer = RunWriter(path, record)
     if not got_slot:
         record.status = "interrupted" if stop.terminated else "cancelled"
         record.message = ("The worker was terminated while waiting in the queue." if stop.terminated
@@ -123,41 +135,78 @@ def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool) ->
     return 0 if saved and record.status in CACHED_STATUSES else 1
 
 
-def _train(record: "RunRecord", writer: "_RunWriter", run_dir: RunDir, key: str, device: str, stop: _Stop) -> None:
+def _train(record: "RunRecord", writer: "RunWriter", run_dir: RunDir, key: str, device: str, stop: _Stop) -> None:
     """Train `record.config`, filling `record`; every outcome ends in a final status."""
+    def flush_device(name: str) -> None:
+        record.device = name
+        writer.flush(force=True)
+
+    # train() only calls the four TrainingCallbacks methods, which _StoreCallbacks has;
+    # not subclassing keeps this module importable without torch.
+    callbacks = _StoreCallbacks(writer, run_dir, key, stop)
+    outcome = run_training(record.config, device, callbacks, on_device=flush_device)
+    fold_outcome(record, outcome, writer.error)
+    if stop.terminated and outcome.status == "cancelled" and writer.error is None:
+        record.status, record.message = "interrupted", "The worker was terminated (SIGTERM) before the end."
+
+
+@dataclass
+class TrainingOutcome:
+    """How a training ended, in plain values: what a run file's final state needs.
+
+    The Ray backend ships it from a worker node to the run store as it is (arrays only)."""
+
+    status: str                  # done | diverged | cancelled | failed
+    message: str = ""
+    device: str = ""
+    seconds: float = 0.0
+    iterations: int = 0
+    metrics: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, dict[str, "np.ndarray"]] = field(default_factory=dict)
+
+
+def run_training(config: "RunConfig", device: str, callbacks: Any, on_device: Any = None) -> TrainingOutcome:
+    """Train `config` with `callbacks`; every ending, a crash included, is a TrainingOutcome.
+
+    `on_device(name)` is called with the resolved device before the first step.
+    """
     from gan_engine.runs.runfile import state_arrays
 
     try:
         from gan_engine.train.loop import resolve_device, train
 
-        record.device = str(resolve_device(device))
-        writer.flush(force=True)
-        # train() only calls the four TrainingCallbacks methods, which _StoreCallbacks has;
-        # not subclassing keeps this module importable without torch.
-        callbacks = _StoreCallbacks(writer, run_dir, key, stop)
-        result = train(record.config, device=device, callbacks=callbacks)
-        record.status, record.message = result.status, result.message
-        record.device, record.seconds = result.device, result.seconds
-        record.iteration = max(record.iteration, result.iterations)   # a divergence may end between logs
-        record.metrics = {**record.metrics, **{name: float(v) for name, v in result.metrics.items()}}
-        record.weights = {"generator": state_arrays(result.generator),
-                          "discriminator": state_arrays(result.discriminator)}
-        if writer.error is not None:
-            record.status = "failed"
-            record.message = f"The run file could not be written ({writer.error}); training was stopped."
-        elif stop.terminated and result.status == "cancelled":
-            record.status, record.message = "interrupted", "The worker was terminated (SIGTERM) before the end."
+        if on_device is not None:
+            on_device(str(resolve_device(device)))
+        result = train(config, device=device, callbacks=callbacks)
+        return TrainingOutcome(result.status, result.message, result.device, result.seconds, result.iterations,
+                               {name: float(value) for name, value in result.metrics.items()},
+                               {"generator": state_arrays(result.generator),
+                                "discriminator": state_arrays(result.discriminator)})
     except GanExplorerError as error:
-        record.status, record.message = "failed", str(error)
+        return TrainingOutcome("failed", str(error))
     except MemoryError:
-        record.status, record.message = "failed", "The run ran out of memory; try a smaller batch or model."
+        return TrainingOutcome("failed", "The run ran out of memory; try a smaller batch or model.")
     except Exception as error:  # any other crash must still end in a recorded, not-done state
         log.error("training crashed:\n%s", traceback.format_exc())
-        record.status, record.message = "failed", f"Training crashed: {type(error).__name__}: {error}"
+        return TrainingOutcome("failed", f"Training crashed: {type(error).__name__}: {error}")
+
+
+def fold_outcome(record: "RunRecord", outcome: TrainingOutcome, write_error: OSError | None = None) -> None:
+    """Put a training's ending into `record` (the final state before `RunWriter.final`)."""
+    record.status, record.message = outcome.status, outcome.message
+    record.device = outcome.device or record.device
+    if outcome.status != "failed":
+        record.seconds = outcome.seconds
+        record.iteration = max(record.iteration, outcome.iterations)   # a divergence may end between logs
+        record.metrics = {**record.metrics, **outcome.metrics}
+        record.weights = outcome.weights
+    if write_error is not None:
+        record.status = "failed"
+        record.message = f"The run file could not be written ({write_error}); training was stopped."
     record.finished = time.time()
 
 
-class _RunWriter:
+class RunWriter:
     """Saves a RunRecord atomically, at most about once a second."""
 
     def __init__(self, path: Path, record: "RunRecord") -> None:
@@ -203,7 +252,7 @@ class _RunWriter:
 class _StoreCallbacks:
     """TrainingCallbacks that record progress into the run file and poll for cancellation."""
 
-    def __init__(self, writer: _RunWriter, run_dir: RunDir, key: str, stop: _Stop) -> None:
+    def __init__(self, writer: RunWriter, run_dir: RunDir, key: str, stop: _Stop) -> None:
         self.writer, self.run_dir, self.key, self.stop = writer, run_dir, key, stop
         self._next_cancel_poll = 0.0
         self._cancelled = False

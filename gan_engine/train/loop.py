@@ -47,10 +47,10 @@ from gan_engine.train import snapshots
 from gan_engine.config import RunConfig
 from gan_engine.train.real_data import RealData, load_real_data
 from gan_engine.errors import ConfigError
+from gan_engine.limits import IMAGE_RUN_THREADS, available_cpus
 from gan_engine.train.losses import discriminator_loss, discriminator_probability, generator_loss, r1_penalty
 from gan_engine.train.models import build_models
 
-MAX_DEFAULT_THREADS = 4
 
 
 class TrainingCallbacks:
@@ -86,25 +86,6 @@ class TrainResult:
     scalars: dict[str, float] = field(default_factory=dict)   # the last logged scalars
 
 
-def available_cpus() -> int:
-    """CPUs this process may really use: its affinity mask, capped by a cgroup CPU quota.
-
-    `os.cpu_count()` reports the host's cores inside containers, which is how torch ends up
-    running 64 threads on a 2-core slice.
-    """
-    try:
-        count = len(os.sched_getaffinity(0))
-    except AttributeError:   # macOS and Windows have no affinity call
-        count = os.cpu_count() or 1
-    try:
-        quota, period = open("/sys/fs/cgroup/cpu.max").read().split()[:2]
-        if quota != "max":
-            count = min(count, max(1, math.ceil(int(quota) / int(period))))
-    except (OSError, ValueError):
-        pass
-    return max(1, count)
-
-
 _engine_threads: int | None = None   # the multi-threaded count, fixed by the first call
 
 
@@ -120,7 +101,7 @@ def configure_threads(threads: int | None = None, small_model: bool = False) -> 
     """
     global _engine_threads
     if _engine_threads is None:
-        _engine_threads = min(torch.get_num_threads(), available_cpus(), MAX_DEFAULT_THREADS)
+        _engine_threads = min(torch.get_num_threads(), available_cpus(), IMAGE_RUN_THREADS)
     requested = threads if threads is not None else os.environ.get("GAN_EXPLORER_THREADS", "").strip()
     if requested not in (None, ""):
         try:

@@ -15,7 +15,7 @@ import numpy as np
 import streamlit as st
 
 from gan_engine import judge
-from gan_engine.data import holdout_split, load_mnist
+from gan_engine.data import NUM_CLASSES, holdout_split, load_mnist
 from gan_engine.errors import DataError
 from gan_engine.judge import sampling
 from gan_engine.judge.sampling import GeneratorSource
@@ -92,12 +92,17 @@ def show_diagnostics(args: tuple, model: sampling.LoadedGenerator, seed: int) ->
         st.info(t("gallery.diag_not_digits"))
         return
     recorded = recorded_scores(*args)
+    # A conditional generator is asked for n samples of each digit; an unconditional one
+    # draws 10 n samples, which the classifier sorts into digits.
+    per_digit = "" if model.conditional else "_unconditional"
     if recorded is not None:
         scores, attrs = recorded
-        st.caption(t("gallery.scores_recorded", n=scores.samples_per_class, acc=attrs["classifier_accuracy"]))
+        n = scores.samples_per_class * (1 if model.conditional else NUM_CLASSES)
+        st.caption(t(f"gallery.scores_recorded{per_digit}", n=n, acc=attrs["classifier_accuracy"]))
     else:
         scores = live_scores(*args, LIVE_PER_CLASS)
-        st.caption(t("gallery.scores_live", n=LIVE_PER_CLASS, acc=classifier().info["holdout_accuracy"]))
+        n = LIVE_PER_CLASS * (1 if model.conditional else NUM_CLASSES)
+        st.caption(t(f"gallery.scores_live{per_digit}", n=n, acc=classifier().info["holdout_accuracy"]))
     cols = st.columns(3)
     if scores.conditional:
         cols[0].metric(t("gallery.metric_accuracy"), f"{np.nanmin(scores.accuracy):.1%}",
@@ -127,7 +132,7 @@ def show_diagnostics(args: tuple, model: sampling.LoadedGenerator, seed: int) ->
     st.caption(t("gallery.diversity_explain"))
 
     st.subheader(t("gallery.nearest_title"))
-    digit = digit_input(t("gallery.digit"), "gallery_nearest_digit", 2) if scores.conditional else None
+    digit = digit_input(t("gallery.digit"), "gallery_nearest_digit") if scores.conditional else None
     try:
         found = nearest(*args, digit, seed)
     except DataError as exc:

@@ -15,7 +15,8 @@ from gan_engine.judge.sampling import LoadedGenerator
 from gan_engine.plots import gallery as plots
 from ui.gallery import generators
 from ui.gallery.diagnostics import show_diagnostics
-from ui.gallery.widgets import DIGITS, digit_input, picture, seed_input
+from ui.gallery.fields import ALL_DIGITS, CONTROLS
+from ui.gallery.widgets import DIGITS, count_slider, digit_input, picture, seed_input
 from ui.i18n import labelled, t
 
 
@@ -24,18 +25,22 @@ def show_samples(args: tuple, model: LoadedGenerator, seed: int) -> None:
     cols = st.columns(2)
     digit = None
     if model.conditional:
-        all_digits = t("gallery.all_digits")     # looked up here: format_func may run outside the script run
-        picked = cols[0].selectbox(t("gallery.digit"), ["all", *DIGITS], key=labelled("gallery_digit"),
-                                   format_func=lambda d: all_digits if d == "all" else str(d))
-        digit = None if picked == "all" else picked
-    size = cols[1].slider(t("gallery.grid_size"), 2, 10, 10, key="gallery_size", help=t("gallery.grid_size_help"))
-    picture(generators.sample_sheet(*args, digit, size, seed), t("gallery.sample_caption", seed=seed),
-            f"samples-seed{seed}.png", "gallery_download_samples")
+        names = {ALL_DIGITS: t("gallery.all_digits"), **{d: str(d) for d in DIGITS}}
+        picked = cols[0].selectbox(t("gallery.digit"), list(names), key=labelled("gallery_digit"),
+                                   format_func=names.get)
+        digit = None if picked == ALL_DIGITS else picked
+    size = count_slider(t("gallery.grid_size"), "gallery_size", cols[1],
+                        help=t("gallery.grid_size_help" if model.conditional else "gallery.grid_size_help_unconditional"))
+    caption = t("gallery.sample_caption", seed=seed)
+    if model.conditional and digit is None:            # a row per digit only then
+        caption += " " + t("gallery.sample_rows")
+    picture(generators.sample_sheet(*args, digit, size, seed), caption, f"samples-seed{seed}.png",
+            "gallery_download_samples")
 
 
 def show_same_z(args: tuple, model: LoadedGenerator, seed: int) -> None:
     """One latent per row, the ten digits across."""
-    rows = st.slider(t("gallery.rows"), 1, 10, 5, key="gallery_rows")
+    rows = count_slider(t("gallery.rows"), "gallery_rows")
     picture(generators.same_z_sheet(*args, rows, seed), t("gallery.same_z_caption"), f"same-z-seed{seed}.png",
             "gallery_download_same_z")
 
@@ -43,9 +48,9 @@ def show_same_z(args: tuple, model: LoadedGenerator, seed: int) -> None:
 def show_interpolation(args: tuple, model: LoadedGenerator, seed: int) -> None:
     """Lerp and slerp between two seeds' latents, and the latent norm along both paths."""
     cols = st.columns(3)
-    seed_b = seed_input(t("gallery.seed_b"), "gallery_seed_b", 1, cols[0])
-    steps = cols[1].slider(t("gallery.steps"), 3, 16, 9, key="gallery_steps")
-    digit = digit_input(t("gallery.digit"), "gallery_path_digit", 3, cols[2]) if model.conditional else None
+    seed_b = seed_input(t("gallery.seed_b"), "gallery_seed_b", cols[0])
+    steps = count_slider(t("gallery.steps"), "gallery_steps", cols[1])
+    digit = digit_input(t("gallery.digit"), "gallery_path_digit", cols[2]) if model.conditional else None
     strips = {method: generators.interpolation(*args, method, seed, seed_b, steps, digit)
               for method in ("lerp", "slerp")}
     for column, (method, strip) in zip(st.columns(2), strips.items()):
@@ -63,13 +68,14 @@ def show_interpolation(args: tuple, model: LoadedGenerator, seed: int) -> None:
 def show_corners(args: tuple, model: LoadedGenerator, seed: int) -> None:
     """A grid spanned by four corner seeds' latents."""
     cols = st.columns(4)
-    others = [seed_input(t(f"gallery.corner_{name}"), f"gallery_corner_{name}", default, column)
-              for name, default, column in (("tr", 1, cols[0]), ("bl", 2, cols[1]), ("br", 3, cols[2]))]
+    others = [seed_input(t(f"gallery.corner_{name}"), f"gallery_corner_{name}", column)
+              for name, column in zip(("tr", "bl", "br"), cols)]
     seeds = (seed, *others)
-    size = cols[3].slider(t("gallery.grid_size"), 3, 10, 7, key="gallery_corner_size")
+    size = count_slider(t("gallery.grid_size"), "gallery_corner_size", cols[3])
     cols = st.columns(2)
-    method = cols[0].radio(t("gallery.method"), ["slerp", "lerp"], horizontal=True, key="gallery_corner_method")
-    digit = digit_input(t("gallery.digit"), "gallery_corner_digit", 8, cols[1]) if model.conditional else None
+    method = cols[0].radio(t("gallery.method"), CONTROLS["gallery_corner_method"].choices, horizontal=True,
+                           key="gallery_corner_method")
+    digit = digit_input(t("gallery.digit"), "gallery_corner_digit", cols[1]) if model.conditional else None
     picture(generators.corner_sheet(*args, seeds, size, method, digit),
             t("gallery.corners_caption", tl=seeds[0], tr=seeds[1], bl=seeds[2], br=seeds[3]),
             f"corners-{'-'.join(map(str, seeds))}.png", "gallery_download_corners")
@@ -78,9 +84,9 @@ def show_corners(args: tuple, model: LoadedGenerator, seed: int) -> None:
 def show_morph(args: tuple, model: LoadedGenerator, seed: int) -> None:
     """One latent while the class input moves from one digit to another."""
     cols = st.columns(3)
-    start = digit_input(t("gallery.morph_from"), "gallery_morph_from", 1, cols[0])
-    end = digit_input(t("gallery.morph_to"), "gallery_morph_to", 7, cols[1])
-    steps = cols[2].slider(t("gallery.steps"), 3, 16, 9, key="gallery_morph_steps")
+    start = digit_input(t("gallery.morph_from"), "gallery_morph_from", cols[0])
+    end = digit_input(t("gallery.morph_to"), "gallery_morph_to", cols[1])
+    steps = count_slider(t("gallery.steps"), "gallery_morph_steps", cols[2])
     strip = generators.label_morph(*args, seed, start, end, steps)
     st.image(strip.sheet.png, caption=t("gallery.morph_caption", start=start, end=end, seed=seed), output_format="PNG")
     st.download_button(t("gallery.download_gif"), strip.gif, f"morph-{start}-{end}-seed{seed}.gif", "image/gif",

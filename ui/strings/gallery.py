@@ -13,10 +13,10 @@ EN = {
     ),
     "gallery.generator": "Generator",
     "gallery.generator_help": "Generators that ship with GAN Explorer, and every finished image run in the run cache.",
-    "gallery.source_pretrained": "{name} (ships with GAN Explorer)",
-    "gallery.source_run": "{preset} · run {run} · {iterations} iterations",
+    "gallery.source_pretrained": "{preset} · ships with GAN Explorer · {iterations:,} iterations",
+    "gallery.source_run": "{preset} · run {run} · {iterations:,} iterations",
     "gallery.load_failed": "The generator {name} cannot be loaded: {error} Choose another generator.",
-    "gallery.model_line": "{kind} generator · latent dimension {latent} · preset {preset} · {iterations} iterations",
+    "gallery.model_line": "{kind} generator · latent dimension {latent} · preset {preset} · {iterations:,} iterations",
     "gallery.conditional": "Conditional",
     "gallery.unconditional": "Unconditional",
     "gallery.quality_line": (
@@ -24,8 +24,9 @@ EN = {
         "{accuracy:.1%} of the time; within-class diversity at least {diversity:.0%} of real digits'."
     ),
     "gallery.seed": "Seed",
+    "gallery.link_generator": "The generator `{value}` is not on this server; showing {shown}.",
+    "gallery.link_view": "The view `{value}` needs a conditional generator, and {generator} is not one; showing Samples.",
     "gallery.seed_help": "A whole number from 0 to {max}. Each seed picks fixed latent vectors z.",
-    "gallery.seed_clamped": "The seed {value} is outside 0 to {max}; {seed} is used instead.",
     "gallery.view": "View",
     "gallery.view.sample": "Samples",
     "gallery.view.same_z": "Same z, every digit",
@@ -37,7 +38,9 @@ EN = {
     "gallery.all_digits": "All ten",
     "gallery.grid_size": "Grid size",
     "gallery.grid_size_help": "Images per side (for all ten digits: images per digit row).",
-    "gallery.sample_caption": "Samples from seed {seed}. With all ten digits, row k shows digit k.",
+    "gallery.grid_size_help_unconditional": "Images per side of the square grid.",
+    "gallery.sample_caption": "Samples from seed {seed}.",
+    "gallery.sample_rows": "Row k shows digit k.",
     "gallery.download_png": "Download PNG",
     "gallery.download_gif": "Download GIF",
     "gallery.rows": "Rows (latent vectors)",
@@ -73,6 +76,13 @@ EN = {
     ),
     "gallery.scores_live": (
         "Computed now: {n:,} samples per digit judged by the shipped classifier (held-out accuracy {acc:.2%})."
+    ),
+    "gallery.scores_live_unconditional": (
+        "Computed now: {n:,} samples, each read as a digit by the shipped classifier (held-out accuracy {acc:.2%})."
+    ),
+    "gallery.scores_recorded_unconditional": (
+        "Recorded with the generator: {n:,} samples, each read as a digit by the shipped classifier "
+        "(held-out accuracy {acc:.2%})."
     ),
     "gallery.metric_accuracy": "Worst digit's accuracy",
     "gallery.metric_accuracy_help": "Share of samples asked to be digit c that the classifier reads as c, for the weakest digit.",
@@ -119,10 +129,10 @@ ZH = {
     ),
     "gallery.generator": "生成器",
     "gallery.generator_help": "随 GAN 探索器发布的生成器，以及运行缓存中所有已完成的图像训练。",
-    "gallery.source_pretrained": "{name}（随 GAN 探索器发布）",
-    "gallery.source_run": "{preset} · 运行 {run} · {iterations} 次迭代",
+    "gallery.source_pretrained": "{preset} · 随 GAN 探索器发布 · {iterations:,} 次迭代",
+    "gallery.source_run": "{preset} · 运行 {run} · {iterations:,} 次迭代",
     "gallery.load_failed": "无法加载生成器 {name}：{error} 请选择其他生成器。",
-    "gallery.model_line": "{kind}生成器 · 隐变量维度 {latent} · 预设 {preset} · {iterations} 次迭代",
+    "gallery.model_line": "{kind}生成器 · 隐变量维度 {latent} · 预设 {preset} · {iterations:,} 次迭代",
     "gallery.conditional": "条件",
     "gallery.unconditional": "无条件",
     "gallery.quality_line": (
@@ -130,8 +140,9 @@ ZH = {
         "类内多样性至少为真实数字的 {diversity:.0%}。"
     ),
     "gallery.seed": "种子",
+    "gallery.link_generator": "本服务器上没有生成器 `{value}`；改为显示 {shown}。",
+    "gallery.link_view": "视图 `{value}` 需要条件生成器，而 {generator} 不是；改为显示“样本”。",
     "gallery.seed_help": "0 到 {max} 之间的整数。每个种子对应固定的隐向量 z。",
-    "gallery.seed_clamped": "种子 {value} 不在 0 到 {max} 的范围内，已改用 {seed}。",
     "gallery.view": "视图",
     "gallery.view.sample": "样本",
     "gallery.view.same_z": "同一 z，每个数字",
@@ -143,7 +154,9 @@ ZH = {
     "gallery.all_digits": "全部十个",
     "gallery.grid_size": "网格大小",
     "gallery.grid_size_help": "每边的图像数（选择全部十个数字时：每个数字一行的图像数）。",
-    "gallery.sample_caption": "种子 {seed} 生成的样本。选择全部十个数字时，第 k 行是数字 k。",
+    "gallery.grid_size_help_unconditional": "正方形网格每边的图像数。",
+    "gallery.sample_caption": "种子 {seed} 生成的样本。",
+    "gallery.sample_rows": "第 k 行是数字 k。",
     "gallery.download_png": "下载 PNG",
     "gallery.download_gif": "下载 GIF",
     "gallery.rows": "行数（隐向量个数）",
@@ -174,6 +187,8 @@ ZH = {
     "gallery.diag_not_digits": "数字分类器只能评判 28x28 的 MNIST 数字；这个生成器生成的是其他图像。",
     "gallery.scores_recorded": "随生成器记录的评估：每个数字 {n:,} 个样本，由随附的分类器评判（留出集准确率 {acc:.2%}）。",
     "gallery.scores_live": "当场计算：每个数字 {n:,} 个样本，由随附的分类器评判（留出集准确率 {acc:.2%}）。",
+    "gallery.scores_live_unconditional": "当场计算：{n:,} 个样本，每个都由随附的分类器认作某个数字（留出集准确率 {acc:.2%}）。",
+    "gallery.scores_recorded_unconditional": "随生成器记录的评估：{n:,} 个样本，每个都由随附的分类器认作某个数字（留出集准确率 {acc:.2%}）。",
     "gallery.metric_accuracy": "最差数字的准确率",
     "gallery.metric_accuracy_help": "要求生成数字 c 的样本中被分类器认作 c 的比例，取表现最差的数字。",
     "gallery.metric_classes": "生成的数字种类",

@@ -31,6 +31,10 @@ EN = {
         "The faces preset appears once a faces file is in place: put it in {folder} as {names} "
         "(convert a folder of images with `python -m gan_engine convert-faces`), or upload one below."
     ),
+    "training.faces_missing_visitor": (
+        "The faces preset appears once a faces file is in place: upload one below (convert a folder "
+        "of images with `python -m gan_engine convert-faces`), or ask whoever runs this server to add one."
+    ),
     "training.upload.title": "Use your own data file",
     "training.upload.intro": (
         "Train on your own digits or faces. Files are checked before any run starts; at most {mb} MB. "
@@ -48,13 +52,19 @@ EN = {
     "training.lr_g": "Learning rate of G",
     "training.batch": "Batch size m",
     "training.iterations": "Iterations (generator steps)",
-    "training.iterations_help": "Each iteration is k discriminator steps and one generator step.",
+    "training.iterations_help": "A whole number from {low} to {high}. Each iteration is k discriminator steps and "
+                                "one generator step.",
     "training.loss": "Loss",
     "training.loss_help": (
         "minimax: G minimises log(1 − D(G(z))) as in the value function, whose gradient vanishes "
-        "early on; nonsaturating: G maximises log D(G(z)) instead (the paper's advice); "
-        "lsgan: least squares."
+        "early on; non-saturating: G maximises log D(G(z)) instead (the paper's advice); "
+        "least squares: D and G fit their targets by squared error (LSGAN)."
     ),
+    "training.loss.minimax": "minimax",
+    "training.loss.nonsaturating": "non-saturating",
+    "training.loss.lsgan": "least squares (LSGAN)",
+    "training.optimizer.adam": "Adam",
+    "training.optimizer.sgd": "SGD",
     "training.smoothing": "One-sided label smoothing",
     "training.smoothing_help": "Real images are labelled 1 − this value when D is trained.",
     "training.optimizer": "Optimizer",
@@ -72,6 +82,11 @@ EN = {
     "training.url.ignored": "The link's value `{value}` for {name} is not a valid value and was ignored.",
     "training.device_cpu": "No GPU on this machine: runs train on the CPU.",
     "training.device_gpu": "Runs train on the GPU ({device}).",
+    "training.where": "Trains on {node} ({device}).",
+    "training.cluster": (
+        "Ray cluster: {nodes} training node(s), {cpus_busy:g} of {cpus:g} CPUs and {gpus_busy:g} of {gpus:g} GPUs "
+        "in use, {waiting} run(s) waiting."
+    ),
     "training.train": "Train",
     "training.cancel": "Cancel",
     "training.stop_watching": "Stop watching",
@@ -91,6 +106,10 @@ EN = {
         "Interrupted before it finished ({message}). Press Train to start it again."
     ),
     "training.trained_on": "Trained on {device} in {seconds} · iteration {iteration} of {total}.",
+    "training.stopped.diverged": "Diverged at iteration {iteration} of {total}, after {seconds} on {device}.",
+    "training.stopped.failed": "Failed at iteration {iteration} of {total}, after {seconds} on {device}.",
+    "training.stopped.cancelled": "Cancelled at iteration {iteration} of {total}, after {seconds} on {device}.",
+    "training.stopped.interrupted": "Interrupted at iteration {iteration} of {total}, after {seconds} on {device}.",
     "training.run_missing": "That run is no longer in the cache.",
     "training.no_data_yet": "No iterations logged yet.",
     "training.scrubber": "Snapshot at iteration",
@@ -130,6 +149,14 @@ EN = {
     "training.library_empty": "No runs in the cache yet.",
     "training.library_no_match": "None of the {count} cached runs matches `{query}`.",
     "training.library_run": "Run",
+    "training.import.title": "Bring back a run file",
+    "training.import.intro": (
+        "A run file downloaded from a run library (here or on another machine), at most {mb} MB. It is "
+        "checked before it joins the cache; its configuration is then served to everyone like any other run."
+    ),
+    "training.import.file": "Run file (.h5)",
+    "training.import.imported": "Added to the cache: {preset}, {status} (run {run}).",
+    "training.import.cached": "This run is already in the cache: {preset}, {status} (run {run}).",
     "training.status.queued": "queued",
     "training.status.running": "running",
     "training.status.done": "done",
@@ -137,6 +164,24 @@ EN = {
     "training.status.diverged": "diverged",
     "training.status.cancelled": "cancelled",
     "training.status.interrupted": "interrupted",
+    "training.status.unreadable": "unreadable",
+    "training.column.key": "key",
+    "training.column.preset": "preset",
+    "training.column.target": "target",
+    "training.column.k": "k",
+    "training.column.lr_d": "learning rate of D",
+    "training.column.lr_g": "learning rate of G",
+    "training.column.loss": "loss",
+    "training.column.batch_size": "batch size",
+    "training.column.iterations": "iterations",
+    "training.column.status": "status",
+    "training.column.iteration": "reached iteration",
+    "training.column.total": "of",
+    "training.column.device": "device",
+    "training.column.seconds": "seconds",
+    "training.column.created": "created",
+    "training.column.message": "message",
+    "training.iterations_short": "{iterations} it",
     # the figures' English texts have one owner: the figure builders' defaults
     **{f"training.plot.{name}": text for name, text in DEFAULT_LABELS.items()},
 }
@@ -166,6 +211,10 @@ ZH = {
         "放好人脸文件后才会出现人脸预设：把它以 {names} 的名字放到 {folder} 中"
         "（可以用 `python -m gan_engine convert-faces` 把图片文件夹转换成该文件），或在下方上传一个。"
     ),
+    "training.faces_missing_visitor": (
+        "放好人脸文件后才会出现人脸预设：在下方上传一个（可以用 `python -m gan_engine convert-faces` "
+        "把图片文件夹转换成该文件），或请本服务器的管理者添加一个。"
+    ),
     "training.upload.title": "使用你自己的数据文件",
     "training.upload.intro": (
         "用你自己的手写数字或人脸来训练。文件在任何训练开始之前都会先经过检查；大小不超过 {mb} MB。"
@@ -183,12 +232,17 @@ ZH = {
     "training.lr_g": "G 的学习率",
     "training.batch": "批大小 m",
     "training.iterations": "迭代次数（生成器步数）",
-    "training.iterations_help": "每次迭代包括 k 个判别器步和一个生成器步。",
+    "training.iterations_help": "{low} 到 {high} 之间的整数。每次迭代包括 k 个判别器步和一个生成器步。",
     "training.loss": "损失函数",
     "training.loss_help": (
-        "minimax：G 按价值函数最小化 log(1 − D(G(z)))，训练初期梯度会消失；"
-        "nonsaturating：G 改为最大化 log D(G(z))（论文的建议）；lsgan：最小二乘。"
+        "极小极大：G 按价值函数最小化 log(1 − D(G(z)))，训练初期梯度会消失；"
+        "非饱和：G 改为最大化 log D(G(z))（论文的建议）；最小二乘：D 和 G 用平方误差拟合各自的目标（LSGAN）。"
     ),
+    "training.loss.minimax": "极小极大（minimax）",
+    "training.loss.nonsaturating": "非饱和（non-saturating）",
+    "training.loss.lsgan": "最小二乘（LSGAN）",
+    "training.optimizer.adam": "Adam（自适应矩估计）",
+    "training.optimizer.sgd": "SGD（随机梯度下降）",
     "training.smoothing": "单侧标签平滑",
     "training.smoothing_help": "训练 D 时，真实样本的标签取 1 减去这个值。",
     "training.optimizer": "优化器",
@@ -206,6 +260,11 @@ ZH = {
     "training.url.ignored": "链接中 {name} 的值 `{value}` 无效，已忽略。",
     "training.device_cpu": "这台机器没有 GPU：训练在 CPU 上进行。",
     "training.device_gpu": "训练在 GPU（{device}）上进行。",
+    "training.where": "训练节点：{node}（{device}）。",
+    "training.cluster": (
+        "Ray 集群：{nodes} 个训练节点，CPU 已用 {cpus_busy:g} / {cpus:g}，GPU 已用 {gpus_busy:g} / {gpus:g}，"
+        "{waiting} 个训练在等待。"
+    ),
     "training.train": "训练",
     "training.cancel": "取消",
     "training.stop_watching": "不再关注",
@@ -221,6 +280,10 @@ ZH = {
     "training.outcome.cancelled": "已取消。点击“训练”可以重新开始。",
     "training.outcome.interrupted": "训练在完成前被中断（{message}）。点击“训练”可以重新开始。",
     "training.trained_on": "在 {device} 上训练，用时 {seconds} · 第 {iteration} / {total} 次迭代。",
+    "training.stopped.diverged": "在 {device} 上训练 {seconds} 后，于第 {iteration} / {total} 次迭代时发散。",
+    "training.stopped.failed": "在 {device} 上训练 {seconds} 后，于第 {iteration} / {total} 次迭代时失败。",
+    "training.stopped.cancelled": "在 {device} 上训练 {seconds} 后，于第 {iteration} / {total} 次迭代时被取消。",
+    "training.stopped.interrupted": "在 {device} 上训练 {seconds} 后，于第 {iteration} / {total} 次迭代时被中断。",
     "training.run_missing": "缓存中已经没有这次训练了。",
     "training.no_data_yet": "还没有记录任何迭代。",
     "training.scrubber": "快照所在的迭代",
@@ -259,6 +322,14 @@ ZH = {
     "training.library_empty": "缓存中还没有训练。",
     "training.library_no_match": "缓存中的 {count} 次训练都不匹配 `{query}`。",
     "training.library_run": "训练",
+    "training.import.title": "导入训练文件",
+    "training.import.intro": (
+        "从训练记录库（本机或其他机器上的）下载的训练文件，最大 {mb} MB。文件在加入缓存之前会先经过检查；"
+        "之后它的配置会像其他训练一样提供给所有人。"
+    ),
+    "training.import.file": "训练文件（.h5）",
+    "training.import.imported": "已加入缓存：{preset}，{status}（训练 {run}）。",
+    "training.import.cached": "缓存中已有这次训练：{preset}，{status}（训练 {run}）。",
     "training.status.queued": "排队中",
     "training.status.running": "训练中",
     "training.status.done": "已完成",
@@ -266,6 +337,24 @@ ZH = {
     "training.status.diverged": "发散",
     "training.status.cancelled": "已取消",
     "training.status.interrupted": "已中断",
+    "training.status.unreadable": "无法读取",
+    "training.column.key": "键",
+    "training.column.preset": "预设",
+    "training.column.target": "目标分布",
+    "training.column.k": "k",
+    "training.column.lr_d": "D 的学习率",
+    "training.column.lr_g": "G 的学习率",
+    "training.column.loss": "损失函数",
+    "training.column.batch_size": "批大小",
+    "training.column.iterations": "迭代次数",
+    "training.column.status": "状态",
+    "training.column.iteration": "已到迭代",
+    "training.column.total": "总迭代",
+    "training.column.device": "设备",
+    "training.column.seconds": "用时（秒）",
+    "training.column.created": "创建时间",
+    "training.column.message": "信息",
+    "training.iterations_short": "{iterations} 次迭代",
     "training.plot.iteration": "迭代",
     "training.plot.loss": "损失",
     "training.plot.loss_d": "D 的损失",
@@ -296,4 +385,5 @@ ZH = {
     "training.plot.k": "k",
     "training.plot.lr": "学习率",
     "training.plot.missing": "尚未训练",
+    "training.plot.snapshot": "快照",
 }

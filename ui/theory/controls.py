@@ -11,7 +11,7 @@ import streamlit as st
 
 from gan_engine.theory import model as theory_model
 from ui.i18n import labelled, t
-from ui.theory.state import ROLES, apply_preset
+from ui.theory.state import CUSTOM, ROLES, apply_preset, matching_preset, shown_parameters
 
 Spec = tuple[tuple[str, object], ...]   # a distribution's family and parameters, hashable for the cache
 SUBSCRIPTS = {"1": "₁", "2": "₂", "3": "₃"}
@@ -20,15 +20,22 @@ SUBSCRIPTS = {"1": "₁", "2": "₂", "3": "₃"}
 FAMILY_LATEX = {
     "normal": r"\frac{1}{\sigma\sqrt{2\pi}}\,e^{-(x-\mu)^2/2\sigma^2}",
     "mixture": r"\sum_i w_i\,\mathcal{N}(x;\mu_i,\sigma_i^2),\ \ \sum_i w_i = 1",
-    "uniform": r"\frac{1}{b-a}\ \text{on}\ [a,b]",
+    "uniform": r"\frac{1}{b-a},\quad a \le x \le b",
     "laplace": r"\frac{1}{2b}\,e^{-|x-\mu|/b}",
     "gamma": r"\frac{(x-\ell)^{k-1}e^{-(x-\ell)/\theta}}{\Gamma(k)\,\theta^k},\ x\ge \ell",
 }
 
 
 def preset_picker() -> None:
-    """The preset selectbox; choosing one sets both distributions (`state.apply_preset`)."""
-    preset_names = {name: t(f"theory.preset.{name}") for name in theory_model.PRESETS}
+    """The preset selectbox; choosing one sets both distributions (`state.apply_preset`).
+
+    It shows the preset the widgets still match, or "custom settings" once a family or a
+    slider was changed by hand (that entry is offered only then).
+    """
+    shown = matching_preset()
+    preset_names = {name: t(f"theory.preset.{name}") for name in (*theory_model.PRESETS, CUSTOM)
+                    if name != CUSTOM or shown == CUSTOM}
+    st.session_state["theory_preset"] = shown
     st.selectbox(t("theory.preset"), list(preset_names), key=labelled("theory_preset"), on_change=apply_preset,
                  format_func=preset_names.get)
 
@@ -50,10 +57,9 @@ def distribution_controls(role: str) -> Spec:
     family = st.selectbox(t("theory.family"), list(family_names), key=labelled(f"theory_{role}_family"),
                           format_func=family_names.get)
     st.latex(("p_{data}" if role == "data" else "p_g") + "(x) = " + FAMILY_LATEX[family])
-    params = theory_model.FAMILIES[family]
     if family == "mixture":
-        count = st.radio(t("theory.param.components"), (2, 3), horizontal=True, key=f"theory_{role}_components")
-        params = tuple(p for p in params if p == "components" or int(p[-1]) <= count)
+        st.radio(t("theory.param.components"), (2, 3), horizontal=True, key=f"theory_{role}_components")
+    params = shown_parameters(role)
     columns = st.columns(3 if family == "mixture" else len(params))
     sliders = [p for p in params if p != "components"]
     for index, param in enumerate(sliders):

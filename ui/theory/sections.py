@@ -20,6 +20,7 @@ from gan_engine.theory import divergences as theory
 from gan_engine.theory import model as theory_model
 from ui.i18n import labelled, t
 from ui.theory.results import fixed_results, static_figure
+from ui.theory.state import DISCRIMINATOR_SLIDERS
 
 
 def fmt(value: float, digits: int = 8) -> str:
@@ -99,10 +100,9 @@ def value_function_section(result: theory_model.Comparison, labels: dict[str, st
     x, p, q = result.x, result.p_data.values, result.p_g.values
     explain("s3", r"V(D,G) = \int p_{data}(x)\log D(x) + p_g(x)\log\big(1 - D(x)\big)\,dx \;\le\; V(D^*,G)",
             r"D(x) = \sigma(a\,x + b) = \frac{1}{1 + e^{-(a x + b)}}")
-    col_a, col_b, col_x = st.columns(3)
-    slope = col_a.slider(t("theory.disc_a"), -6.0, 6.0, step=0.1, key="theory_disc_a")
-    offset = col_b.slider(t("theory.disc_b"), -10.0, 10.0, step=0.1, key="theory_disc_b")
-    point = col_x.slider(t("theory.point_x"), -6.0, 6.0, step=0.1, key="theory_point_x")
+    slope, offset, point = (column.slider(t(f"theory.{key.removeprefix('theory_')}"), low, high, step=step, key=key)
+                            for column, (key, (low, high, step, _)) in zip(st.columns(3),
+                                                                           DISCRIMINATOR_SLIDERS.items()))
     logit, d_student = theory.logistic_discriminator(x, slope, offset)
     value_student = theory.value_function_logit(logit, p, q, x)
     m1, m2, m3 = st.columns(3)

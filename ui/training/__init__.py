@@ -8,6 +8,8 @@ lives in `gan_engine`.
 - `engine`: the Runner and RunStore per runs directory, the training device
 - `charts`: one run's cached figures (curves, snapshots) and the published anchors
 - `run_view`, `sweep`, `library`: the Train, Sweep, and Compare/Library views
+- `runs_table`: the run cache as those views show it (translated headers, statuses, losses)
+- `run_import`: the library's "bring back a run file" (gan_engine.runs.imports)
 
 Widget keys start with `train_` and double as URL query parameters.
 """

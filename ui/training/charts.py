@@ -8,6 +8,7 @@ HDF5 read and no figure building.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 
 import pandas as pd
@@ -20,6 +21,8 @@ from gan_engine.theory.distributions import toy_target
 from gan_engine.train import anchors
 from ui.i18n import TABLES, current_language, t
 from ui.training.engine import runner_for, runs_root
+
+MISSING = "—"     # a value a table has not got
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -43,8 +46,9 @@ def metric_label(name: str) -> str:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def curve_figures(root: str, key: str, version: Hashable, loss: str, label_smoothing: float,
-                  language: str) -> tuple[go.Figure, go.Figure] | None:
-    """Loss and D-output figures of a run as of `version`; None before its first log.
+                  language: str, cursor: int | None = None) -> tuple[go.Figure, go.Figure] | None:
+    """Loss and D-output figures of a run as of `version`, with a cursor at iteration
+    `cursor` (the snapshot shown); None before its first log.
 
     `version` changes whenever the data may have: a finished run's finish time, a live
     run's latest logged iteration.
@@ -53,8 +57,8 @@ def curve_figures(root: str, key: str, version: Hashable, loss: str, label_smoot
     if series.empty:
         return None
     names = plot_labels(language)
-    return (plots.loss_figure(series, loss, names, label_smoothing),
-            plots.discriminator_output_figure(series, names))
+    return (plots.loss_figure(series, loss, names, label_smoothing, cursor=cursor),
+            plots.discriminator_output_figure(series, names, cursor=cursor))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -74,16 +78,17 @@ def snapshot_figures(root: str, key: str, version: Hashable, index: int | None, 
         return None
     index = len(iterations) - 1 if index is None else index
     snapshot, metrics, names = runs.snapshot(key, index), runs.metric_series(key), plot_labels(language)
+    cursor = iterations[index]
     figures: list[go.Figure] = []
     if "x" in snapshot:                         # 1-D snapshot arrays (docs/CONTRACTS.md)
         figures.append(plots.snapshot_1d_figure(snapshot, names))
         if "jsd" in metrics:
-            figures.append(plots.jsd_figure(metrics, names))
+            figures.append(plots.jsd_figure(metrics, names, cursor=cursor))
     elif "samples" in snapshot:                 # 2-D
         distribution = toy_target(target)
         figures.append(plots.snapshot_2d_figure(snapshot, distribution.centers, names))
         if "modes_captured" in metrics:
-            figures.append(plots.modes_figure(metrics, distribution.n_modes, names))
+            figures.append(plots.modes_figure(metrics, distribution.n_modes, names, cursor=cursor))
     elif "images" in snapshot:
         figures.append(plots.image_grid_figure(snapshot["images"], snapshot.get("labels")))
     return iterations[index], figures
@@ -91,21 +96,27 @@ def snapshot_figures(root: str, key: str, version: Hashable, index: int | None, 
 
 def render_charts(key: str, config: RunConfig, curve_version: Hashable, snapshot_version: Hashable,
                   snapshot_index: int | None = None) -> None:
-    """Curves and one snapshot of a run (`snapshot_index` None: the latest)."""
+    """Curves and one snapshot of a run (`snapshot_index` None: the latest); the curves carry
+    a cursor at the snapshot's iteration."""
     root, language = runs_root(), current_language()
-    curves = curve_figures(root, key, curve_version, config.loss, config.label_smoothing, language)
+    shown = snapshot_figures(root, key, snapshot_version, snapshot_index, config.target, language)
+    curves = curve_figures(root, key, curve_version, config.loss, config.label_smoothing, language,
+                           None if shown is None else shown[0])
     if curves is None:
         st.info(t("training.no_data_yet"))
         return
     for column, figure in zip(st.columns(2), curves):
         column.plotly_chart(figure, width="stretch")
-    shown = snapshot_figures(root, key, snapshot_version, snapshot_index, config.target, language)
     if shown is None:
         return
     iteration, figures = shown
     st.caption(t("training.snapshot_at", iteration=iteration))
     for column, figure in zip(st.columns(2) if len(figures) == 2 else [st.container()], figures):
         column.plotly_chart(figure, width="stretch")
+
+
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
 def render_anchor_table(config: RunConfig, metrics: dict[str, float]) -> None:
@@ -116,12 +127,15 @@ def render_anchor_table(config: RunConfig, metrics: dict[str, float]) -> None:
     goal = table["source"] == anchors.PROJECT_GOAL
     table.loc[goal, "method"], table.loc[goal, "source"] = t("training.anchor_goal"), t("training.anchor_goal_source")
     st.markdown(f"**{t('training.anchors_title')}**")
+    # Cells are formatted here, "—" where a paper gives no value: the table's own rendering
+    # would show an empty cell as "None".
     formats = {"modes_captured": "{:.1f}", "hq_fraction": "{:.1%}", "reverse_kl": "{:.3g}", "jsd": "{:.3g}"}
-    styled = table.style.format({name: formats[name] for name in anchors.METRIC_COLUMNS if name in table},
-                                na_rep="—")
+    for name in anchors.METRIC_COLUMNS:
+        if name in table:
+            table[name] = [formats[name].format(value) if _present(value) else MISSING for value in table[name]]
     names = {name: t(f"training.plot.{name}") for name in anchors.METRIC_COLUMNS}
     names |= {"method": t("training.anchor_method"), "source": t("training.anchor_source")}
-    st.dataframe(styled, hide_index=True, width="stretch",
+    st.dataframe(table, hide_index=True, width="stretch",
                  column_config={column: names[column] for column in table.columns})
     if config.data_dim == 2:
         st.caption(t("training.anchors_caption"))

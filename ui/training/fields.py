@@ -47,6 +47,11 @@ class Field:
     high: float | None = None
     options: tuple[Any, ...] | None = None
     integer: bool = False
+    typed: bool = False     # a box the number is typed into (ui.inputs): its state is the text
+
+    def state(self, value: Any) -> Any:
+        """`value` as the widget's Session State holds it (text for a typed box)."""
+        return str(int(value)) if self.typed else value
 
 
 FIELDS: tuple[Field, ...] = (
@@ -54,10 +59,10 @@ FIELDS: tuple[Field, ...] = (
     Field("train_lr_d", "lr_d", options=LR_OPTIONS),
     Field("train_lr_g", "lr_g", options=LR_OPTIONS),
     Field("train_batch", "batch_size", options=BATCH_OPTIONS),
-    Field("train_iterations", "iterations", *ITERATION_RANGE, integer=True),
+    Field("train_iterations", "iterations", *ITERATION_RANGE, integer=True, typed=True),
     Field("train_loss", "loss", options=LOSSES),
     Field("train_smoothing", "label_smoothing", *SMOOTHING_RANGE),
     Field("train_optimizer", "optimizer", options=OPTIMIZERS),
     Field("train_latent", "latent_dim", options=LATENT_OPTIONS),
-    Field("train_seed", "seed", *SEED_RANGE, integer=True),
+    Field("train_seed", "seed", *SEED_RANGE, integer=True, typed=True),
 )

@@ -8,7 +8,6 @@ settings widgets follow the run at the top of the next script run.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import streamlit as st
 
@@ -17,19 +16,13 @@ from gan_engine.plots import training as plots
 from gan_engine.runs import FINISHED_STATUSES
 from ui import roles, teacher
 from ui.i18n import error_text, labelled, t
-from ui.training import engine
+from ui.training import engine, runs_table
 from ui.training.charts import finished_series, plot_labels
-from ui.training.fields import format_lr
+from ui.training.runs_table import run_label
 from ui.training.settings import request_open
 from ui.training.url import shown_text
 
 COMPARE_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake", "jsd", "modes_captured", "hq_fraction")
-
-
-def run_label(row: Mapping[str, Any]) -> str:
-    """A short human label for a run: a row of `RunStore.list_runs()`."""
-    return (f"{row['preset']} · k={row['k']} · lr_d={format_lr(row['lr_d'])} · "
-            f"lr_g={format_lr(row['lr_g'])} · {row['loss']} · {row['iterations']} it · {str(row['key'])[:6]}")
 
 
 def open_chosen(state_key: str) -> None:
@@ -47,8 +40,9 @@ def show_compare_view() -> None:
         return
     chosen = st.multiselect(t("training.compare_runs"), list(labels), format_func=labels.get,
                             key=labelled("train_compare_runs"))
+    column_names = {name: t(f"training.plot.{name}") for name in COMPARE_COLUMNS}
     column = st.selectbox(t("training.compare_metric"), COMPARE_COLUMNS, key=labelled("train_compare_metric"),
-                          format_func=lambda name: t(f"training.plot.{name}"))
+                          format_func=column_names.get)
     if len(chosen) < 2:
         st.info(t("training.compare_pick"))
         return
@@ -67,14 +61,12 @@ def show_library_view() -> None:
     runs = engine.store().list_runs()
     query = st.text_input(t("training.library_filter"), key="train_library_filter")
     cached = len(runs)
-    if not runs.empty and query:
-        text = runs.map(str).agg(" ".join, axis=1)
-        runs = runs[text.str.contains(query, case=False, regex=False)]
+    runs = runs_table.matching(runs, query)
     if runs.empty:
         st.info(t("training.library_no_match", query=shown_text(query), count=cached) if cached
                 else t("training.library_empty"))
         return
-    st.dataframe(runs, hide_index=True, width="stretch")
+    st.dataframe(runs_table.shown(runs), hide_index=True, width="stretch", column_config=runs_table.column_config(runs))
     labels = {row["key"]: run_label(row) for _, row in runs.iterrows()}
     key = st.selectbox(t("training.library_run"), list(labels), format_func=labels.get, key=labelled("train_library_run"))
     left, middle, right = st.columns(3)

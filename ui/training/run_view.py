@@ -9,12 +9,13 @@ failed, cancelled or interrupted) is shown once, with a snapshot scrubber.
 from __future__ import annotations
 
 import math
+import socket
 
 import streamlit as st
 
 from gan_engine.config import RunConfig
 from gan_engine.errors import GanExplorerError
-from gan_engine.runs import ACTIVE, RunSummary
+from gan_engine.runs import ACTIVE, CACHED_STATUSES, RunSummary
 from gan_engine.runs.runner import Launch
 from ui import roles, teacher
 from ui.i18n import error_text, t
@@ -56,6 +57,15 @@ def launch_config(config: RunConfig) -> Launch:
     return started
 
 
+def open_if_cached(config: RunConfig) -> None:
+    """Show the run of `config` when the cache holds it (finished, or training now), as a
+    press of Train would, without starting anything."""
+    summary = engine.store().summary(config.key())
+    if summary is not None and (summary.status in CACHED_STATUSES or summary.status in ACTIVE):
+        st.session_state["train_active_key"] = summary.key
+        st.session_state["train_outcome"] = "cached" if summary.status in CACHED_STATUSES else "attached"
+
+
 def show_train_view(config: RunConfig | None) -> None:
     """The Train button, the run it launched or opened (live or finished), and the device."""
     st.button(t("training.train"), type="primary", key="train_launch", disabled=config is None, on_click=launch)
@@ -71,9 +81,28 @@ def show_train_view(config: RunConfig | None) -> None:
         live_run(active_key, summary.config)
     elif summary is not None:
         finished_run(summary)
+    if engine.runner().backend_name == "ray":
+        show_cluster()
+        return
     # Last, because the first call in a server process loads torch to find out.
     device = engine.machine_device()
     st.caption(t("training.device_cpu") if device == "cpu" else t("training.device_gpu", device=device))
+
+
+def show_cluster() -> None:
+    """With the Ray backend: the cluster at a glance (nodes, CPUs and GPUs in use, runs waiting)."""
+    glance = engine.runner().cluster()
+    if glance.message:
+        st.warning(glance.message)
+        return
+    st.caption(t("training.cluster", nodes=len(glance.nodes), cpus_busy=glance.cpus_busy, cpus=glance.cpus,
+                 gpus_busy=glance.gpus_busy, gpus=glance.gpus, waiting=glance.runs_waiting))
+
+
+def show_where(node: str, device: str) -> None:
+    """Where a run trains, when that is not this machine (a Ray node)."""
+    if node and node != socket.gethostname():
+        st.caption(t("training.where", node=node, device=device or "…"))
 
 
 @st.fragment(run_every=engine.POLL_SECONDS)
@@ -96,6 +125,8 @@ def live_run(key: str, run_config: RunConfig) -> None:
         st.progress(progress.fraction, text=t("training.progress", iteration=progress.iteration,
                                               total=progress.total, eta=format_seconds(progress.eta_seconds),
                                               device=progress.device))
+    if progress.status == "running":
+        show_where(progress.node, progress.device)
     teacher.attachments().watching(key, teacher.visitor_id())
     cancel_control(key)
     # The snapshot figures are rebuilt when a new snapshot has been written, not on every poll.
@@ -140,8 +171,11 @@ def finished_run(summary: RunSummary) -> None:
     if summary.status != "done":
         notify = {"diverged": st.warning, "failed": st.error}.get(summary.status, st.info)
         notify(t(f"training.outcome.{summary.status}", message=summary.message or "—"))
-    st.caption(t("training.trained_on", device=summary.device or "?", seconds=format_seconds(summary.seconds),
+    # A run that stopped early says so: "Cancelled at iteration 818 of 3000", not "Trained in".
+    caption = "training.trained_on" if summary.status == "done" else f"training.stopped.{summary.status}"
+    st.caption(t(caption, device=summary.device or "?", seconds=format_seconds(summary.seconds),
                  iteration=summary.iteration, total=summary.total))
+    show_where(summary.node, summary.device)
     if summary.metrics:
         for column, (name, value) in zip(st.columns(len(summary.metrics)), summary.metrics.items()):
             column.metric(charts.metric_label(name), f"{value:.4g}")

@@ -14,8 +14,9 @@ from typing import Any
 import streamlit as st
 
 from gan_engine.config import LOSSES, OPTIMIZERS, PRESETS, RunConfig, preset
-from gan_engine.data.paths import data_root
+from gan_engine.data.paths import data_root, local_paths_allowed
 from ui.i18n import TABLES, labelled, t
+from ui.inputs import whole_number, whole_number_input
 from ui.training import engine, upload
 from ui.training.fields import (BATCH_OPTIONS, FIELDS, ITERATION_RANGE, K_RANGE, LATENT_OPTIONS, LR_OPTIONS,
                                 PRESET_KEY, SEED_RANGE, SMOOTHING_RANGE, SMOOTHING_STEP, format_lr)
@@ -50,7 +51,7 @@ def reset_to_preset() -> None:
     """Callback of the preset picker: every setting takes the new preset's default."""
     defaults = PRESETS[st.session_state[PRESET_KEY]]
     for field in FIELDS:
-        st.session_state[field.key] = getattr(defaults, field.name)
+        st.session_state[field.key] = field.state(getattr(defaults, field.name))
 
 
 def render_settings() -> str:
@@ -62,7 +63,10 @@ def render_settings() -> str:
                                    bind="query-params", on_change=reset_to_preset)
         st.caption(preset_description(preset_name))
         if faces_file() is None:
-            st.caption(t("training.faces_missing", folder=str(faces_folder()), names=" / ".join(FACES_FILE_NAMES)))
+            # Only the owner of the machine is told where its data folder is; a visitor of a
+            # shared demo learns nothing about the server's files.
+            st.caption(t("training.faces_missing", folder=str(faces_folder()), names=" / ".join(FACES_FILE_NAMES))
+                       if local_paths_allowed() else t("training.faces_missing_visitor"))
         upload.render()
         base = PRESETS[preset_name]
         bound = {"bind": "query-params"}
@@ -72,23 +76,34 @@ def render_settings() -> str:
         st.select_slider(t("training.lr_g"), LR_OPTIONS, value=base.lr_g, format_func=format_lr,
                          key=labelled("train_lr_g"), **bound)
         st.select_slider(t("training.batch"), BATCH_OPTIONS, value=base.batch_size, key="train_batch", **bound)
-        st.number_input(t("training.iterations"), *ITERATION_RANGE, value=base.iterations, step=10,
-                        key="train_iterations", help=t("training.iterations_help"), **bound)
-        st.selectbox(t("training.loss"), LOSSES, index=LOSSES.index(base.loss), key="train_loss",
-                     help=t("training.loss_help"), **bound)
+        # Typed boxes, not number inputs: what a person types (−5, 1e3, 3.7) is read and explained.
+        # Kept in the address by `url.write_unbound_parameters`: Streamlit's binding would let
+        # the address's raw text win over the value the page settled on.
+        whole_number_input(t("training.iterations"), "train_iterations", *ITERATION_RANGE, base.iterations,
+                           help=t("training.iterations_help", low=f"{ITERATION_RANGE[0]:,}",
+                                  high=f"{ITERATION_RANGE[1]:,}"))
+        # Shown by translated label, so bound to the address by name in `url.write_unbound_parameters`
+        # (Streamlit's own binding would write the label, which differs between languages).
+        loss_names = {name: t(f"training.loss.{name}") for name in LOSSES}
+        st.selectbox(t("training.loss"), LOSSES, index=LOSSES.index(base.loss), key=labelled("train_loss"),
+                     format_func=loss_names.get, help=t("training.loss_help"))
         st.slider(t("training.smoothing"), *SMOOTHING_RANGE, value=base.label_smoothing, step=SMOOTHING_STEP,
                   key="train_smoothing", help=t("training.smoothing_help"), **bound)
+        optimizer_names = {name: t(f"training.optimizer.{name}") for name in OPTIMIZERS}
         st.selectbox(t("training.optimizer"), OPTIMIZERS, index=OPTIMIZERS.index(base.optimizer),
-                     key="train_optimizer", **bound)
+                     key=labelled("train_optimizer"), format_func=optimizer_names.get)
         st.select_slider(t("training.latent"), LATENT_OPTIONS, value=base.latent_dim, key="train_latent", **bound)
-        st.number_input(t("training.seed"), *SEED_RANGE, value=base.seed, key="train_seed", **bound)
+        whole_number_input(t("training.seed"), "train_seed", *SEED_RANGE, base.seed)
     return preset_name
 
 
 def config_from_widgets(preset_name: str) -> RunConfig:
     """The preset with the widgets' values applied; raises ConfigError when impossible."""
-    overrides: dict[str, Any] = {field.name: st.session_state[field.key] for field in FIELDS}
-    target = PRESETS[preset_name].target
+    base = PRESETS[preset_name]
+    overrides: dict[str, Any] = {
+        field.name: whole_number(field.key, int(field.low), int(field.high), getattr(base, field.name))
+        if field.typed else st.session_state[field.key] for field in FIELDS}
+    target = base.target
     if (stored := upload.uploaded(target)) is not None:    # this session's own file comes first
         overrides["data_path"] = str(stored.path)
     elif target == "faces":
@@ -108,7 +123,7 @@ def widgets_from_config(config: RunConfig) -> None:
             continue
         if field.low is not None and not field.low <= value <= field.high:
             continue
-        st.session_state[field.key] = value
+        st.session_state[field.key] = field.state(value)
 
 
 def request_open(key: str) -> None:

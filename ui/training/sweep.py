@@ -100,8 +100,9 @@ def show_sweep_view(config: RunConfig, preset_name: str) -> None:
     ks = left.multiselect(t("training.sweep_k"), SWEEP_K_OPTIONS, default=[1, 2, 5], key="train_sweep_k")
     lrs = middle.multiselect(t("training.sweep_lr"), LR_OPTIONS, default=[1e-4, 1e-3, 1e-2],
                              format_func=format_lr, key=labelled("train_sweep_lr"))
-    metric = right.selectbox(t("training.sweep_metric"), metric_names(config), key=labelled("train_sweep_metric"),
-                             format_func=lambda name: t(f"training.plot.{name}"))
+    metric_labels = {name: t(f"training.plot.{name}") for name in metric_names(config)}
+    metric = right.selectbox(t("training.sweep_metric"), tuple(metric_labels), key=labelled("train_sweep_metric"),
+                             format_func=metric_labels.get)
 
     training = bool(ks and lrs) and sweep_grid(config, sorted(ks), sorted(lrs), metric).active
 

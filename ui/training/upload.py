@@ -14,7 +14,7 @@ import streamlit as st
 
 from gan_engine.data.uploads import KINDS, MAX_UPLOAD_MB, StoredUpload, store_upload
 from gan_engine.errors import GanExplorerError
-from ui.i18n import t
+from ui.i18n import error_text, t
 
 
 def _widget_key(kind: str) -> str:
@@ -48,7 +48,8 @@ def _on_upload(kind: str) -> None:
     try:
         st.session_state[_stored_key(kind)] = store_upload(kind, [(file.name, file.getvalue()) for file in files])
     except GanExplorerError as error:
-        st.session_state[_error_key(kind)] = str(error)
+        # The error itself is kept, so its message follows a language switch (ui.i18n.error_text).
+        st.session_state[_error_key(kind)] = error
 
 
 def render() -> None:
@@ -60,7 +61,7 @@ def render() -> None:
             st.file_uploader(t(f"training.upload.{kind}"), accept_multiple_files=True, key=_widget_key(kind),
                              help=t(f"training.upload.{kind}_help"), on_change=_on_upload, args=(kind,),
                              max_upload_size=MAX_UPLOAD_MB)
-            if error := st.session_state.get(_error_key(kind)):
-                st.error(error)
+            if (error := st.session_state.get(_error_key(kind))) is not None:
+                st.error(error_text(error))
             elif stored := uploaded(kind):
                 st.success(t(f"training.upload.using_{kind}", name=stored.name))

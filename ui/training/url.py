@@ -1,11 +1,13 @@
 """The Training page's shared links: a hand-edited URL's values checked, corrected and explained.
 
-Every setting widget is bound to a URL query parameter of the same name (`fields.FIELDS`),
-so `/Training?train_preset=ring2d&train_k=5&train_lr_d=1e-3` opens with those values set.
-On a session's first visit each readable value is clamped or rounded into its widget's
-domain, with one message per change or refusal; when something was corrected, the page
-reruns once the widgets exist, so the address shows the values in use (a state machine in
-session state, keys `URL_FIX_*`).
+Every setting lives in a URL query parameter of its widget's key (`fields.FIELDS`), so
+`/Training?train_preset=ring2d&train_k=5&train_lr_d=1e-3` opens with those values set.
+Most widgets are bound by Streamlit; the loss and optimizer (shown by translated label)
+and the typed boxes are written by `write_unbound_parameters`. On a session's first visit
+each readable value is clamped or rounded into its widget's domain, with one line per
+change or refusal in one summary message (`ui.links`); when a bound value was corrected,
+the page reruns once the widgets exist, so the address shows the values in use (a state
+machine in session state, keys `URL_FIX_*`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from typing import Any
 
 import streamlit as st
 
+from gan_engine.config import PRESETS
 from ui.i18n import t
+from ui.inputs import whole_number
+from ui.links import language_notes, shown_text, write_params
 from ui.training.fields import FIELDS, PRESET_KEY, SMOOTHING_STEP, Field
 from ui.training.settings import faces_file, preset_names
 
@@ -24,6 +29,10 @@ URL_FIX_PENDING = "train_url_corrected"   # {widget key: corrected value}, for t
 URL_FIX_NOTES = "train_url_notes"         # that first run's messages, shown again by the second
 URL_FIX_ARMED = "train_url_fix_armed"     # the rerun timer has ticked once (the first tick is the page's own run)
 URL_FIX_RERUN = "train_url_fix_rerun"     # the run after the first is that timer's, not the visitor's
+OPEN_LINKED = "train_open_linked"         # first visit: show the run the link's settings describe, if cached
+# Written into the address by the page, not by Streamlit's binding (see write_unbound_parameters).
+NAMED_OPTIONS = ("train_loss", "train_optimizer")
+UNBOUND = (*NAMED_OPTIONS, *(field.key for field in FIELDS if field.typed))
 
 
 def _parse_number(raw: str) -> float | None:
@@ -84,7 +93,8 @@ def apply_url_parameters() -> list[str]:
         notes = st.session_state.pop(URL_FIX_NOTES, [])
         return notes if st.session_state.pop(URL_FIX_RERUN, False) else []
     st.session_state["train_url_checked"] = True
-    notes: list[str] = []
+    st.session_state[OPEN_LINKED] = True
+    notes: list[str] = language_notes()
     corrected: dict[str, Any] = {}
     params = st.query_params
     raw_preset = params.get(PRESET_KEY)
@@ -98,15 +108,32 @@ def apply_url_parameters() -> list[str]:
             continue
         value, outcome = check_url_value(field, raw)
         if value is not None:
-            st.session_state[field.key] = value
-            if outcome is not None:
-                corrected[field.key] = value
+            st.session_state[field.key] = field.state(value)
+            if outcome is not None and field.key not in UNBOUND:    # those are written by the page itself
+                corrected[field.key] = field.state(value)
         if outcome is not None:
             notes.append(t(f"training.url.{outcome}", name=field.name, value=shown_text(raw),
                            used=shown_text(str(value))))
     if corrected:
         st.session_state[URL_FIX_PENDING], st.session_state[URL_FIX_NOTES] = corrected, notes
     return notes
+
+
+
+
+def write_unbound_parameters(preset_name: str) -> None:
+    """Keep in the address the settings Streamlit's binding cannot: the widgets shown by
+    translated label, by their option's name (`train_loss=lsgan` in every language), and the
+    typed boxes, by the number in use (not the text typed). A value equal to the preset's own
+    is left out, as the bound widgets do."""
+    defaults = PRESETS[preset_name]
+    for field in FIELDS:
+        if field.key not in UNBOUND:
+            continue
+        value = st.session_state.get(field.key)
+        if field.typed and value is not None:
+            value = whole_number(field.key, int(field.low), int(field.high), getattr(defaults, field.name))
+        write_params({field.key: None if value is None or value == getattr(defaults, field.name) else value})
 
 
 def finish_url_correction() -> None:
@@ -127,7 +154,3 @@ def _rerun_soon() -> None:
     st.session_state[URL_FIX_ARMED] = True
 
 
-def shown_text(raw: str) -> str:
-    """Text a visitor typed (a URL value, a filter), safe to show in a code span: printable, no backticks, short."""
-    text = "".join(ch for ch in raw if ch.isprintable() and ch != "`")
-    return text if len(text) <= MAX_URL_VALUE else text[:MAX_URL_VALUE] + "…"
