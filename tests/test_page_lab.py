@@ -332,9 +332,32 @@ def test_own_data_is_not_handed_over() -> None:
     assert "lab_handover" not in [b.key for b in at.button]
 
 
-def test_link_parameters_do_not_reach_the_lab() -> None:
-    at = app_session(PAGE, {"lab_preset": "<script>alert(1)</script>", "lab_lr_d": "1e9", "lab_source": "draw"},
-                     timeout=TIMEOUT).run()
+def test_a_link_sets_up_the_lab_and_says_what_it_could_not_use() -> None:
+    at = app_session(PAGE, {"lab_preset": "gauss1d", "lab_k": "3", "lab_lr_g": "50", "lab_loss": "hinge",
+                            "lab_source": "<script>alert(1)</script>"}, timeout=TIMEOUT).run()
     assert_clean(at)
-    assert at.session_state["lab_preset"] == state.DEFAULT_PRESET and at.session_state["lab_source"] == "preset"
-    assert not at.warning and game(at).settings.lr_d == at.number_input(key="lab_lr_d").value
+    assert at.session_state["lab_preset"] == "gauss1d" and at.session_state["lab_source"] == "preset"
+    settings = game(at).settings
+    assert (settings.k, settings.lr_g, settings.loss) == (3, LR_RANGE[1], "nonsaturating")
+    assert settings.lr_d == pytest.approx(1e-3)                          # the preset's own
+    assert len(at.warning) == 1
+    summary = at.warning[0].value
+    assert "`lab_lr_g` = `50`" in summary and "`lab_loss` = `hinge`" in summary and "`lab_source`" in summary
+    # The address now says what the page shows: only what differs from the starting values.
+    assert {key: at.query_params[key] for key in at.query_params if key.startswith("lab_")} in (
+        {"lab_preset": "gauss1d", "lab_k": "3", "lab_lr_g": "10"},
+        {"lab_preset": ["gauss1d"], "lab_k": ["3"], "lab_lr_g": ["10"]})
+
+
+def test_a_visit_to_another_page_keeps_the_game_and_its_settings() -> None:
+    at = open_lab()
+    at.selectbox(key="lab_preset").set_value("bimodal1d").run()
+    at.number_input(key="lab_k").set_value(3).run()
+    click(at, "lab_round")
+    at.switch_page("pages/1_Theory.py").run()
+    assert_clean(at)
+    at.switch_page(PAGE).run()
+    assert_clean(at)
+    assert at.selectbox(key="lab_preset").value == "bimodal1d"
+    assert at.number_input(key="lab_k").value == 3
+    assert step(at) == 4 and game(at).target.preset == "bimodal1d"

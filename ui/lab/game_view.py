@@ -23,7 +23,7 @@ from gan_engine.lab.game import HISTORY, LabGame
 from gan_engine.lab.views import LabView
 from gan_engine.plots import lab as plots
 from ui.i18n import labelled, t
-from ui.lab import handover, state
+from ui.lab import handover, state, url
 from ui.lab.data_view import plot_labels
 from ui.lab.live_chart import live_chart
 
@@ -117,6 +117,7 @@ def controls() -> None:
     """Buttons, settings and the messages about them."""
     if state.timer_stale():
         st.rerun(scope="app")
+    url.write_link()                    # a setting changed in this fragment goes to the address too
     game = state.active().game
     buttons(game)
     settings_row()
