@@ -76,7 +76,9 @@ def test_language_switch_and_shared_link(page, server) -> None:
     wait_for_app(page, timeout_ms=60000)
     assert page.locator("h1").first.inner_text() == "训练"
     page.go_back()
+    page.wait_for_url(lambda url: "/Training" not in url and "lang=zh" in url, timeout=60000)   # back home
     wait_for_app(page)
+    page.locator("h1").filter(has_text="GAN 探索器").wait_for(timeout=60000)
     # The link carries the language: a fresh tab opened on it is in Chinese too.
     shared = page.url
     fresh = page.context.new_page()

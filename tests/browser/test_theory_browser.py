@@ -44,7 +44,7 @@ def test_slider_moves_jsd_and_plot(page, server) -> None:
                 const m = [...document.querySelectorAll("[data-testid='stMetric']")]
                     .find(e => e.innerText.includes(label));
                 return m && !m.innerText.includes(old);
-            }""", arg=["JSD (nats)", previous], timeout=10000)
+            }""", arg=["JSD (nats)", previous], timeout=30000)
         latencies.append(time.perf_counter() - started)
     wait_for_app(page)
     assert metric_value(page, "JSD (nats)") != jsd_before
@@ -71,7 +71,7 @@ def test_section_tabs_draw_lazily_and_keep_the_students_discriminator(page, serv
     for _ in range(5):
         page.keyboard.press("ArrowRight")                                 # a: −1.0 → −0.5
     page.wait_for_function("() => document.querySelector(\".st-key-theory_disc_a [data-testid='stSliderThumbValue']\")"
-                           "?.innerText === '-0.50'", timeout=10000)
+                           "?.innerText === '-0.50'", timeout=30000)
     wait_for_app(page)
     mine = metric_value(page, "V(D, G), your D")
 

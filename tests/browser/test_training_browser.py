@@ -33,7 +33,7 @@ def test_a_corrected_link_puts_the_values_used_in_the_address(page, server) -> N
     page.goto(f"{server.url}/Training?train_preset=gauss1d&train_k=3&train_batch=7&train_seed=99999999999")
     wait_for_app(page, timeout_ms=60000)
     page.wait_for_url(re.compile(r"train_batch=8.*train_seed=2147483647|train_seed=2147483647.*train_batch=8"),
-                      timeout=10000)
+                      timeout=30000)
     wait_for_app(page)
     notes = page.locator("[data-testid='stAlert']")
     assert notes.count() == 1 and notes.inner_text().count("\n") >= 2   # one summary: batch rounded, seed clamped
@@ -87,7 +87,7 @@ def test_a_tiny_run_trains_live_and_is_then_served_from_cache(page, server) -> N
     # The same configuration again: served from the cache, without a worker.
     started = time.perf_counter()
     page.locator(".st-key-train_launch button").click()
-    page.get_by_text(FROM_CACHE, exact=False).first.wait_for(timeout=10000)
+    page.get_by_text(FROM_CACHE, exact=False).first.wait_for(timeout=30000)
     cached = time.perf_counter() - started
     assert list(server.runs.glob("*.h5")).__len__() == 1
     assert_no_exception(page)

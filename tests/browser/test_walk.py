@@ -46,7 +46,7 @@ def open_options(page, key: str) -> list[str]:
     for _ in range(6):
         page.locator(f".st-key-{key} [role='combobox']").click()
         try:
-            page.get_by_role("option").first.wait_for(timeout=5000)
+            page.get_by_role("option").first.wait_for(timeout=30000)
             return page.get_by_role("option").all_inner_texts()
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
