@@ -5,10 +5,13 @@ in its docstring, so the figures follow the page's language. Colours are fixed a
 figures: data dark, generator violet (the app's primary colour), discriminator orange.
 NaN values (D* where both densities vanish) are drawn as gaps, never joined.
 
-Figures are assembled as plain dicts and validated once by `go.Figure(data, layout)`, with
-the small template of `style` (the page draws them with `theme=None`): building through
-`make_subplots`, `add_*` and plotly's default template costs 20-80 ms per figure against
-~2 ms this way, on every rerun.
+Figures are assembled as plain dicts and wrapped by `go.Figure(data, layout)` without
+plotly's validation, with the small template of `style` (the page draws them with
+`theme=None`): building through `make_subplots`, `add_*` and plotly's default template
+costs 20-80 ms per figure, validating the dicts 2-5 ms, wrapping them ~0.5 ms, on every
+rerun (with a class on one server, validation was a quarter of the server's time:
+benchmarks/class_pages.py). tests/test_plots_theory.py puts every figure through
+plotly's validation instead, and checks that it changes nothing.
 """
 
 from __future__ import annotations
@@ -79,7 +82,7 @@ def _figure(data: list[dict], height: int = 340, **layout: object) -> go.Figure:
     base = dict(height=height, margin=dict(l=64, r=64 if right_axis else 16, t=50, b=48), template=TEMPLATE,
                 legend=dict(orientation="h", yanchor="bottom", y=1.06, x=0.0))
     base.update(layout)
-    return go.Figure(data=data, layout=base)
+    return go.Figure(data=data, layout=base, _validate=False)
 
 
 def densities_figure(x: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, d_star: np.ndarray,
@@ -94,7 +97,7 @@ def densities_figure(x: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, d_star:
             _line(xs, q, text["p_g"], GENERATOR, fill="tozeroy", fillcolor="rgba(122,62,240,0.10)"),
             _line(xs, d, text["d_star"], DISCRIMINATOR, "dash", connectgaps=False, yaxis="y2")]
     return _figure(data, hovermode="x unified",
-                   xaxis=dict(title=dict(text=text["x"]), range=shown),
+                   xaxis=dict(title=dict(text=text["x"]), range=list(shown)),
                    yaxis=dict(title=dict(text=text["density"]), rangemode="tozero"),
                    yaxis2=dict(title=dict(text=text["probability"]), range=[-0.02, 1.02], overlaying="y",
                                side="right", showgrid=False, tickmode="array", tickvals=[0, 0.25, 0.5, 0.75, 1]))
@@ -112,7 +115,7 @@ def discriminators_figure(x: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, d_
     data = [_line(xs, d, text["d_star"], DISCRIMINATOR, "dash", connectgaps=False),
             _line(xs, mine, text["d_student"], STUDENT)]
     return _figure(data, hovermode="x unified", shapes=[shape], annotations=[note],
-                   xaxis=dict(title=dict(text=text["x"]), range=shown),
+                   xaxis=dict(title=dict(text=text["x"]), range=list(shown)),
                    yaxis=dict(title=dict(text=text["probability"]), range=[-0.02, 1.02]))
 
 
