@@ -2,14 +2,15 @@
 
 The student picks p_data and p_g from families of 1-D densities; every quantity is computed
 by `gan_engine.theory` on a fine grid and drawn by `gan_engine.plots.theory`. The page runs
-in two fragments, so a slider reruns only what it changes: sections 1-7 (the distributions
-and everything they move) and section 8 (Figure 1 and its stage scrubber). The sections
-are drawn by ui/theory/sections.py.
+in fragments, so a slider reruns only what it changes: sections 1-7 (the distributions and
+everything they move), within it section 3 (the student's discriminator), and section 8
+(Figure 1 and its stage scrubber). The sections are drawn by ui/theory/sections.py.
 """
 
 import streamlit as st
 
 from gan_engine.errors import GanExplorerError
+from gan_engine.theory.model import Comparison
 from ui.i18n import t
 from ui.navigation import require_navigation
 from ui.theory import controls, results, sections, state
@@ -19,7 +20,8 @@ require_navigation()
 
 @st.fragment
 def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> None:
-    """Sections 1-7: everything a distribution or discriminator slider changes.
+    """Sections 1-7: everything a distribution slider changes (section 3's own sliders rerun
+    only `value_function`, the fragment inside this one).
 
     A fragment, so moving a slider reruns only these sections: the title and the Figure-1
     section (two static figures and the stage scrubber) are not rebuilt or sent again.
@@ -41,11 +43,18 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
     # ---- (2) the optimal discriminator ------------------------------------------------------------
     sections.optimal_discriminator_section(result, labels)
     # ---- (3)-(7) in lazy tabs: only the open one is computed and drawn ----------------------------
-    sections.lazy_tabs({"s3": lambda: sections.value_function_section(result, labels),
+    sections.lazy_tabs({"s3": lambda: value_function(result, label_items),
                         "s4": lambda: sections.divergences_section(result),
                         "s5": lambda: sections.gradients_section(sweep, labels),
                         "s6": lambda: sections.losses_section(label_items),
                         "s7": lambda: sections.equilibrium_section(result.p_data.values, result.x)})
+
+
+@st.fragment
+def value_function(result: Comparison, label_items: tuple[tuple[str, str], ...]) -> None:
+    """Section 3, inside the first: its sliders (the student's D and the point x) rerun only this
+    section, not the distributions, D* and the metrics above it, which they do not change."""
+    sections.value_function_section(result, dict(label_items))
 
 
 @st.fragment
