@@ -11,7 +11,7 @@ import streamlit as st
 
 from gan_engine.theory import model as theory_model
 from ui.i18n import labelled, t
-from ui.theory.state import ROLES, apply_preset
+from ui.theory.state import HIDDEN_WIDGET_DEFAULTS, ROLES, apply_preset
 
 Spec = tuple[tuple[str, object], ...]   # a distribution's family and parameters, hashable for the cache
 SUBSCRIPTS = {"1": "₁", "2": "₂", "3": "₃"}
@@ -60,6 +60,8 @@ def distribution_controls(role: str) -> Spec:
         low, high, step, _ = theory_model.PARAM_RANGES[param]
         base, sub = (param[:-1], SUBSCRIPTS[param[-1]]) if param[-1].isdigit() else (param, "")
         with columns[index % len(columns)]:
+            # Session State holds the value (state.keep_hidden_widgets); `value` only spares
+            # Streamlit a scan of the whole session state on every call made without one.
             st.slider(t(f"theory.param.{base}") + sub, float(low), float(high), step=float(step),
-                      key=f"theory_{role}_{param}")
+                      value=float(HIDDEN_WIDGET_DEFAULTS[f"theory_{role}_{param}"]), key=f"theory_{role}_{param}")
     return (("family", family),) + tuple((p, st.session_state[f"theory_{role}_{p}"]) for p in params)

@@ -20,6 +20,7 @@ from gan_engine.theory import divergences as theory
 from gan_engine.theory import model as theory_model
 from ui.i18n import labelled, t
 from ui.theory.results import fixed_results, static_figure
+from ui.theory.state import HIDDEN_WIDGET_DEFAULTS
 
 
 def fmt(value: float, digits: int = 8) -> str:
@@ -100,9 +101,13 @@ def value_function_section(result: theory_model.Comparison, labels: dict[str, st
     explain("s3", r"V(D,G) = \int p_{data}(x)\log D(x) + p_g(x)\log\big(1 - D(x)\big)\,dx \;\le\; V(D^*,G)",
             r"D(x) = \sigma(a\,x + b) = \frac{1}{1 + e^{-(a x + b)}}")
     col_a, col_b, col_x = st.columns(3)
-    slope = col_a.slider(t("theory.disc_a"), -6.0, 6.0, step=0.1, key="theory_disc_a")
-    offset = col_b.slider(t("theory.disc_b"), -10.0, 10.0, step=0.1, key="theory_disc_b")
-    point = col_x.slider(t("theory.point_x"), -6.0, 6.0, step=0.1, key="theory_point_x")
+    # Session State holds the values (`value` spares Streamlit a scan of it, as in `controls`).
+    start = HIDDEN_WIDGET_DEFAULTS
+    slope = col_a.slider(t("theory.disc_a"), -6.0, 6.0, step=0.1, value=start["theory_disc_a"], key="theory_disc_a")
+    offset = col_b.slider(t("theory.disc_b"), -10.0, 10.0, step=0.1, value=start["theory_disc_b"],
+                          key="theory_disc_b")
+    point = col_x.slider(t("theory.point_x"), -6.0, 6.0, step=0.1, value=start["theory_point_x"],
+                         key="theory_point_x")
     logit, d_student = theory.logistic_discriminator(x, slope, offset)
     value_student = theory.value_function_logit(logit, p, q, x)
     m1, m2, m3 = st.columns(3)
