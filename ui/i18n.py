@@ -39,10 +39,12 @@ TABLES = _load_tables()
 
 def current_language() -> str:
     """The language code chosen in this session: the user's choice, else `?lang=`, else English."""
-    if LANG_STATE_KEY not in st.session_state:
+    # One Session State lookup, not two: t() asks this for every text of every run.
+    code = st.session_state.get(LANG_STATE_KEY)
+    if code is None:
         requested = st.query_params.get(LANG_QUERY_PARAM, DEFAULT_LANGUAGE)
-        st.session_state[LANG_STATE_KEY] = requested if requested in LANGUAGES else DEFAULT_LANGUAGE
-    return st.session_state[LANG_STATE_KEY]
+        code = st.session_state[LANG_STATE_KEY] = requested if requested in LANGUAGES else DEFAULT_LANGUAGE
+    return code
 
 
 def t(key: str, **values: object) -> str:
