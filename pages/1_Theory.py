@@ -10,10 +10,10 @@ everything they move), within it section 3 (the student's discriminator), and se
 import streamlit as st
 
 from gan_engine.errors import GanExplorerError
-from gan_engine.theory.model import Comparison
 from ui.i18n import t
 from ui.navigation import require_navigation
 from ui.theory import controls, results, sections, state
+from ui.theory.controls import Spec
 
 require_navigation()
 
@@ -29,9 +29,7 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
     """
     labels = dict(label_items)
     state.keep_hidden_widgets()
-    # ---- (1) the two distributions ----------------------------------------------------------------
-    sections.explain("s1")
-    controls.preset_picker()
+    # ---- (1) the two distributions (the section's heading and the preset picker are above) --------
     specs = controls.both_distributions()
     try:
         result, sweep, notes = results.comparison(specs["data"], specs["g"])
@@ -40,10 +38,11 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
         return
     sections.density_notes(result, notes)
     sections.identity_at_a_glance(result)
+    pair = (specs["data"], specs["g"])
     # ---- (2) the optimal discriminator ------------------------------------------------------------
-    sections.optimal_discriminator_section(result, labels)
+    sections.optimal_discriminator_section(pair, label_items)
     # ---- (3)-(7) in lazy tabs: only the open one is computed and drawn ----------------------------
-    sections.lazy_tabs({"s3": lambda: value_function(result, label_items),
+    sections.lazy_tabs({"s3": lambda: value_function(pair, label_items),
                         "s4": lambda: sections.divergences_section(result),
                         "s5": lambda: sections.gradients_section(sweep, labels),
                         "s6": lambda: sections.losses_section(label_items),
@@ -51,10 +50,10 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
 
 
 @st.fragment
-def value_function(result: Comparison, label_items: tuple[tuple[str, str], ...]) -> None:
+def value_function(specs: tuple[Spec, Spec], label_items: tuple[tuple[str, str], ...]) -> None:
     """Section 3, inside the first: its sliders (the student's D and the point x) rerun only this
     section, not the distributions, D* and the metrics above it, which they do not change."""
-    sections.value_function_section(result, dict(label_items))
+    sections.value_function_section(specs, label_items)
 
 
 @st.fragment
@@ -68,5 +67,9 @@ st.title(t("theory.title"))
 st.write(t("theory.intro"))
 label_items = results.plot_texts()
 
+# Section 1 begins outside the fragment: its heading and the preset picker do not change when a
+# slider moves (a new preset reruns the whole page, which it changes anyway).
+sections.explain("s1")
+controls.preset_picker()
 distributions_and_divergences(label_items)
 figure1(label_items)

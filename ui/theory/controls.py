@@ -26,6 +26,12 @@ FAMILY_LATEX = {
 }
 
 
+def rounded(value: object) -> object:
+    """A slider's value as a cache key: floats to 6 decimals, so that a step reached by another
+    path of floating-point arithmetic (2.0999999999999996 for 2.1) finds the same entry."""
+    return round(value, 6) if isinstance(value, float) else value
+
+
 def preset_picker() -> None:
     """The preset selectbox; choosing one sets both distributions (`state.apply_preset`)."""
     preset_names = {name: t(f"theory.preset.{name}") for name in theory_model.PRESETS}
@@ -64,4 +70,4 @@ def distribution_controls(role: str) -> Spec:
             # Streamlit a scan of the whole session state on every call made without one.
             st.slider(t(f"theory.param.{base}") + sub, float(low), float(high), step=float(step),
                       value=float(HIDDEN_WIDGET_DEFAULTS[f"theory_{role}_{param}"]), key=f"theory_{role}_{param}")
-    return (("family", family),) + tuple((p, st.session_state[f"theory_{role}_{p}"]) for p in params)
+    return (("family", family),) + tuple((p, rounded(st.session_state[f"theory_{role}_{p}"])) for p in params)
