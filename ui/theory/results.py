@@ -15,10 +15,11 @@ server's time per slider move (benchmarks/class_pages.py).
 These per-position caches are `functools.lru_cache`, not `st.cache_resource`: their keys
 are small hashable tuples, which Python hashes in a microsecond, where Streamlit's cache
 hashes every argument's bytes (~0.3-0.9 ms a call, several calls a slider move). Worst case
-in memory, all caches full: about 32 MB of comparisons (128 × ~250 kB: seven grid arrays of
-5001 points), 18 MB of D* figures (256 × ~70 kB: four curves of at most 800 points and
-their base64 form) and 24 MB of student views (256 × ~95 kB), some 75 MB in all, with both
-languages (the labels are part of the keys).
+in memory, all caches full (measured with tracemalloc): 31 MB of comparisons (128 × 240 kB:
+six grid arrays of 5001 points), 23 MB of D* figures (256 × ~90 kB: four curves of at most
+800 points, and their base64 form) and 31 MB of student views (256 × ~120 kB: two figures),
+about 85 MB in all, whatever the number of visitors or languages (the labels are part of
+the keys). Sessions hold no copies.
 """
 
 from __future__ import annotations
