@@ -62,6 +62,8 @@ from devtools.visitors import Visitor  # noqa: E402
 
 THEORY_SLIDERS = ("theory_g_mu", "theory_g_sigma", "theory_disc_a")
 TRAINING_QUERY = "train_preset=ring2d&train_iterations=1000000&train_seed=7"
+# The run must outlast the measurement at any k the visitors drag to: lift the hosted size cap.
+TRAINING_ENV = {"GAN_EXPLORER_MAX_RUN_EXAMPLES": str(10**12)}
 
 
 @dataclass
@@ -220,7 +222,7 @@ def measure(root: Path, scenario: str, visitors: int, args: argparse.Namespace, 
     """Start a fresh server for checkout `root`, warm it with one visit, run one scenario, stop it."""
     work = Path(tempfile.mkdtemp(prefix="gan-class-"))
     runs = work / "runs"
-    server = start_server(runs, work / "streamlit.log", root=root)
+    server = start_server(runs, work / "streamlit.log", TRAINING_ENV if scenario == "training" else None, root=root)
     spy = None
     try:
         page = "Training" if scenario == "training" else "Theory"
@@ -243,7 +245,10 @@ def measure(root: Path, scenario: str, visitors: int, args: argparse.Namespace, 
             period = 0.0 if scenario == "saturation" else args.period
             run = theory_class(server.port, visitors, args.seconds, args.ramp, period, tuple(args.sliders), args.seed,
                                server.process.pid)
-        return asyncio.run(asyncio.wait_for(run, args.seconds + args.ramp + 300))
+        figures = asyncio.run(asyncio.wait_for(run, args.seconds + args.ramp + 300))
+        if figures.errors:
+            print(f"server log ({root}):\n" + (work / "streamlit.log").read_text()[-3000:], file=sys.stderr)
+        return figures
     finally:
         if spy is not None:
             spy.wait(timeout=120)

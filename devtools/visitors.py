@@ -7,11 +7,12 @@ reads the `ForwardMsg` stream back (deltas, page info, auto-reruns, script_finis
 message classes are the ones that ship with streamlit (`streamlit.proto`), so the client
 follows the installed server's protocol.
 
-What it keeps of the page is what a benchmark needs to act like a person: every widget's id
-and fragment (from the deltas), the current value of each plain slider, the query string,
-and the fragments that ask to be rerun on a timer (`st.fragment(run_every=...)`). Like the
-frontend, it sends the values of the sliders it knows with every rerun; the other widgets
-keep the value the server already holds for them.
+What it keeps of the page is what a benchmark needs to act like a person: every widget's id,
+fragment and current value (from the deltas), the query string, and the fragments that ask
+to be rerun on a timer (`st.fragment(run_every=...)`). Like the frontend, it sends the value
+of every widget it knows with every rerun: sliders, select sliders, select boxes, radios,
+number inputs, segmented controls and pills, checkboxes and toggles. (Tab bars, expanders
+and file uploaders are not sent: the server keeps their last state.)
 
 Used by benchmarks/class_pages.py. Only for a server on this machine (127.0.0.1).
 """
@@ -34,15 +35,36 @@ ID_PREFIX = "$$ID-"      # Streamlit's generated widget ids: "$$ID-<hash>-<user 
 
 @dataclass
 class Widget:
-    """A widget as the deltas described it: its id, kind, fragment and (sliders) value."""
+    """A widget as the deltas described it: its id, kind, fragment and value."""
 
     id: str
     kind: str                      # the element's type: "slider", "button", "selectbox", ...
     fragment_id: str               # "" outside any fragment
-    value: list[float] | None = None
+    value: list[float] | None = None   # a plain slider's value, which the visitor moves
     low: float = 0.0
     high: float = 0.0
     step: float = 0.0
+    state: tuple[str, object] | None = None   # (WidgetState field, value) of any other widget
+
+
+def widget_state(kind: str, proto) -> tuple[str, object] | None:
+    """The (WidgetState field, value) the frontend sends for a widget drawn as `proto`: the value
+    the server set, else the widget's default (None for a widget with no value to send)."""
+    if kind == "slider" and proto.type == Slider.SELECT_SLIDER:
+        chosen = list(proto.raw_value) or [proto.options[int(i)] for i in proto.default]
+        return "string_array_value", chosen
+    if kind in ("selectbox", "radio"):
+        if proto.set_value or proto.raw_value:
+            return "string_value", proto.raw_value
+        return ("string_value", proto.options[proto.default]) if 0 <= proto.default < len(proto.options) else None
+    if kind == "number_input":
+        return "double_value", proto.value if proto.set_value else proto.default
+    if kind == "button_group":
+        chosen = list(proto.raw_values) if proto.set_value else [proto.options[i].content for i in proto.default]
+        return "string_array_value", chosen
+    if kind == "checkbox":
+        return "bool_value", proto.value if proto.set_value else proto.default
+    return None
 
 
 @dataclass
@@ -129,6 +151,13 @@ class Visitor:
         for widget in self.widgets.values():
             if widget.kind == "slider" and widget.value is not None:
                 state.widget_states.widgets.add(id=widget.id).double_array_value.data.extend(widget.value)
+            elif widget.state is not None:
+                field_name, value = widget.state
+                sent = state.widget_states.widgets.add(id=widget.id)
+                if field_name == "string_array_value":
+                    sent.string_array_value.data.extend(value)
+                else:
+                    setattr(sent, field_name, value)
         for key in triggers:
             state.widget_states.widgets.add(id=self.widgets[key].id, trigger_value=True)
         waiter = _Waiter(fragment_id, asyncio.get_running_loop().create_future())
@@ -140,11 +169,17 @@ class Visitor:
     # ---- the forward stream ---------------------------------------------------------------------
 
     async def _read(self) -> None:
-        async for data in self._socket:
-            self.bytes_received += len(data)
-            msg = ForwardMsg()
-            msg.ParseFromString(data)
-            self._handle(msg)
+        try:
+            async for data in self._socket:
+                self.bytes_received += len(data)
+                msg = ForwardMsg()
+                msg.ParseFromString(data)
+                self._handle(msg)
+        except Exception as exc:   # noqa: BLE001 - handed to whoever waits, not lost in a task
+            for waiter in self._waiters:
+                if not waiter.future.done():
+                    waiter.future.set_exception(exc)
+            raise
 
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
@@ -155,6 +190,8 @@ class Visitor:
         elif kind == "new_session":
             self.page_script_hash = msg.new_session.page_script_hash
             self._max_cached_runs = msg.new_session.config.max_cached_message_age or self._max_cached_runs
+        elif kind == "navigation":     # with st.navigation, the page this session is on
+            self.page_script_hash = msg.navigation.page_script_hash or self.page_script_hash
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
         elif kind == "auto_rerun":
@@ -170,6 +207,8 @@ class Visitor:
     def _note_widget(self, element, fragment_id: str) -> None:
         kind = element.WhichOneof("type")
         proto = getattr(element, kind)
+        if kind == "exception" or (kind == "alert" and proto.format == proto.ERROR):
+            self.errors.append(proto.message if kind == "exception" else proto.body)
         widget_id = getattr(proto, "id", "")
         if not (isinstance(widget_id, str) and widget_id.startswith(ID_PREFIX)):
             return
@@ -181,6 +220,8 @@ class Visitor:
             # The frontend keeps the value the person chose; the server's default only fills a new widget.
             widget.value = known.value if known is not None and known.value and not proto.set_value else drawn
             widget.low, widget.high, widget.step = proto.min, proto.max, proto.step
+        else:
+            widget.state = widget_state(kind, proto)
         self.widgets[key] = widget
 
     def _finished(self, msg: ForwardMsg) -> None:
