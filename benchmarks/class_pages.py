@@ -75,6 +75,8 @@ class Figures:
     first_renders: list[float] = field(default_factory=list)    # seconds per visitor
     window: float = 0.0                                         # seconds measured
     server_cpu: float = 0.0                                     # server CPU seconds in the window
+    client_cpu: float = 0.0                                     # this process's CPU seconds in the window
+    dropped: int = 0                                            # reruns that never came back (see drag, poll)
     load: tuple[float, float] = (0.0, 0.0)                      # 1-minute load average at start and end
     errors: Counter = field(default_factory=Counter)
 
@@ -100,8 +102,13 @@ def cpu_seconds(pid: int) -> float:
 # ---- the visitors' behaviour -----------------------------------------------------------------------
 
 async def drag(visitor: Visitor, key: str, rng: random.Random, start: float, stop: float, period: float,
-               figures: Figures, fragment: bool = True) -> None:
-    """Move slider `key` every `period` s (±20 %) until `stop`; keep the latencies of moves sent after `start`."""
+               figures: Figures, fragment: bool = True, lost_after: float = 10.0) -> None:
+    """Move slider `key` every `period` s (±20 %) until `stop`; keep the latencies of moves sent after `start`.
+
+    A move that has not come back after `lost_after` s is counted as dropped (on the Training
+    page a full rerun can be merged into the live view's timed fragment rerun and never
+    report), and the visitor moves on.
+    """
     widget = visitor.slider(key)
     while True:
         sent = time.perf_counter()
@@ -112,8 +119,11 @@ async def drag(visitor: Visitor, key: str, rng: random.Random, start: float, sto
             value = widget.value[0] - (value - widget.value[0])
         try:
             latency = await visitor.rerun({key: round(value, 6)},
-                                          fragment_id=widget.fragment_id if fragment else "")
-        except (asyncio.TimeoutError, OSError) as exc:
+                                          fragment_id=widget.fragment_id if fragment else "", timeout=lost_after)
+        except asyncio.TimeoutError:
+            figures.dropped += 1
+            continue
+        except OSError as exc:
             figures.errors[type(exc).__name__] += 1
             return
         if sent >= start:
@@ -124,22 +134,42 @@ async def drag(visitor: Visitor, key: str, rng: random.Random, start: float, sto
             await asyncio.sleep(pause)
 
 
-async def poll(visitor: Visitor, start: float, stop: float, figures: Figures) -> None:
-    """Send the timed fragment reruns the server asked for (`st.fragment(run_every=...)`), as the frontend does."""
+async def poll(visitor: Visitor, start: float, stop: float, figures: Figures, lost_after: float = 5.0) -> None:
+    """Send the timed fragment reruns the server asked for (`st.fragment(run_every=...)`), as the
+    frontend's timer does: one every interval, whether or not the last has come back (a pending
+    one is not doubled: the server would merge them). A request still pending after `lost_after`
+    s is counted as dropped: the server discards a fragment rerun whose fragment a full rerun
+    has just replaced, and the next tick asks again."""
+    pending: asyncio.Task | None = None
     while time.perf_counter() < stop:
         if not visitor.timers:
             await asyncio.sleep(0.1)
             continue
         fragment, interval = next(iter(visitor.timers.items()))
         await asyncio.sleep(interval)
+        if pending is not None and not pending.done():
+            if time.perf_counter() - pending.sent < lost_after:
+                continue
+            pending.cancel()
+            figures.dropped += 1
         sent = time.perf_counter()
+        pending = asyncio.create_task(_timed_poll(visitor, fragment, sent >= start, figures, lost_after))
+        pending.sent = sent
+    if pending is not None:
         try:
-            latency = await visitor.rerun(fragment_id=fragment, auto=True)
-        except (asyncio.TimeoutError, OSError) as exc:
-            figures.errors[type(exc).__name__] += 1
-            return
-        if sent >= start:
-            figures.polls.append(latency)
+            await asyncio.wait_for(pending, lost_after)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            figures.dropped += 1
+
+
+async def _timed_poll(visitor: Visitor, fragment: str, counted: bool, figures: Figures, lost_after: float) -> None:
+    try:
+        latency = await visitor.rerun(fragment_id=fragment, auto=True, timeout=10 * lost_after)
+    except OSError as exc:
+        figures.errors[type(exc).__name__] += 1
+        return
+    if counted:
+        figures.polls.append(latency)
 
 
 async def theory_class(port: int, visitors: int, seconds: float, ramp: float, period: float,
@@ -164,12 +194,13 @@ async def theory_class(port: int, visitors: int, seconds: float, ramp: float, pe
 
     tasks = [asyncio.create_task(visit(i, p)) for i, p in enumerate(people)]
     await opened.wait()
-    load_start, cpu_start = os.getloadavg()[0], cpu_seconds(server_pid)
+    load_start, cpu_start, client_start = os.getloadavg()[0], cpu_seconds(server_pid), time.process_time()
     try:
         await asyncio.gather(*tasks)
     finally:
         figures.window = time.perf_counter() - clock["start"]
         figures.server_cpu = cpu_seconds(server_pid) - cpu_start
+        figures.client_cpu = time.process_time() - client_start
         figures.load = (load_start, os.getloadavg()[0])
         for person in people:
             figures.errors.update(person.errors)
@@ -202,12 +233,13 @@ async def training_class(port: int, visitors: int, seconds: float, ramp: float, 
 
     tasks = [asyncio.create_task(visit(i, p)) for i, p in enumerate(people)]
     await opened.wait()
-    load_start, cpu_start = os.getloadavg()[0], cpu_seconds(server_pid)
+    load_start, cpu_start, client_start = os.getloadavg()[0], cpu_seconds(server_pid), time.process_time()
     try:
         await asyncio.gather(*tasks)
     finally:
         figures.window = time.perf_counter() - clock["start"]
         figures.server_cpu = cpu_seconds(server_pid) - cpu_start
+        figures.client_cpu = time.process_time() - client_start
         figures.load = (load_start, os.getloadavg()[0])
         for person in people:
             figures.errors.update(person.errors)
@@ -308,13 +340,16 @@ def summarise_profile(raw: Path, top: int = 25) -> None:
 def row(figures: Figures, poll_only: bool = False) -> str:
     values = figures.polls if poll_only else figures.latencies
     per_rerun = 1000 * figures.server_cpu / max(1, figures.reruns)
+    client = 1000 * figures.client_cpu / max(1, figures.reruns)
+    notes = dict(figures.errors, **({"dropped": figures.dropped} if figures.dropped else {}))
     return (f"{1000 * statistics.median(values) if values else float('nan'):7.0f} {1000 * pct(values, 0.9):6.0f} "
             f"{1000 * max(values, default=float('nan')):6.0f} {statistics.median(figures.first_renders):6.2f} "
-            f"{max(figures.first_renders):5.2f} {figures.reruns / figures.window:6.1f} {per_rerun:6.1f} "
-            f"{figures.load[0]:5.1f}-{figures.load[1]:<4.1f}{' ' + str(dict(figures.errors)) if figures.errors else ''}")
+            f"{max(figures.first_renders):5.2f} {figures.reruns / figures.window:6.1f} {per_rerun:6.1f} {client:6.1f} "
+            f"{figures.load[0]:5.1f}-{figures.load[1]:<4.1f}{' ' + str(notes) if notes else ''}")
 
 
-HEADER = f"{'median':>7} {'p90':>6} {'max':>6} {'first':>6} {'max':>5} {'rr/s':>6} {'cpu/rr':>6} {'load':>9}"
+HEADER = (f"{'median':>7} {'p90':>6} {'max':>6} {'first':>6} {'max':>5} {'rr/s':>6} {'cpu/rr':>6} {'client':>6} "
+          f"{'load':>9}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -343,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{os.cpu_count()} CPUs; load average now {os.getloadavg()[0]:.1f}; {args.seconds:.0f} s per measurement; "
           f"sliders {', '.join(args.sliders)}")
     print("latency: rerun request -> script_finished, ms; first: first render, s; rr/s: reruns a second; "
-          "cpu/rr: server CPU ms per rerun; load: 1-min load average at start-end\n")
+          "cpu/rr: server CPU ms per rerun; client: the visitors' (this process's) CPU ms per rerun; "
+          "load: 1-min load average at start-end\n")
     results: dict[tuple[str, int, str], Figures] = {}
     for index, (scenario, visitors) in enumerate(plan):
         for name, root in (trees if index % 2 == 0 else trees[::-1]):

@@ -163,7 +163,12 @@ class Visitor:
         waiter = _Waiter(fragment_id, asyncio.get_running_loop().create_future())
         self._waiters.append(waiter)
         await self._socket.send(msg.SerializeToString())
-        await asyncio.wait_for(waiter.future, timeout)
+        try:
+            await asyncio.wait_for(waiter.future, timeout)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+            raise
         return time.perf_counter() - waiter.sent
 
     # ---- the forward stream ---------------------------------------------------------------------
