@@ -18,10 +18,11 @@ distributions and for new discriminators). A visitor whose previous move has not
 back yet waits for it before moving again, as the slider lags for a person; an overloaded
 server therefore sees fewer moves, and the reruns per second show it.
 Measured: per rerun, the seconds from sending the request to the script_finished message
-(median, p90, max); the first render (connect to the first finished run); reruns per
-second; the server's CPU milliseconds per rerun. For 1 visitor, for N, and at saturation
-(N visitors moving again as soon as each move came back: the reruns per second the server
-can do).
+(median, p90, max); the first render (connect to the first finished run) of --probes
+newcomers who open the page one by one while the class works; reruns per second; the
+server's CPU milliseconds per rerun (and the client's, which shares the machine). For 1
+visitor, for N, and at saturation (N visitors moving again as soon as each move came back:
+the reruns per second the server can do).
 
 Training: N visitors open /Training with one long ring2d run's settings in the address
 and press Train (the first launches the run, the others attach to it); the live view then
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import random
 import shutil
@@ -72,7 +74,7 @@ class Figures:
 
     latencies: list[float] = field(default_factory=list)        # seconds per rerun (in the window)
     polls: list[float] = field(default_factory=list)            # seconds per timed fragment rerun (Training)
-    first_renders: list[float] = field(default_factory=list)    # seconds per visitor
+    first_renders: list[float] = field(default_factory=list)    # seconds per newcomer
     window: float = 0.0                                         # seconds measured
     server_cpu: float = 0.0                                     # server CPU seconds in the window
     client_cpu: float = 0.0                                     # this process's CPU seconds in the window
@@ -82,7 +84,8 @@ class Figures:
 
     @property
     def reruns(self) -> int:
-        return len(self.latencies) + len(self.polls)
+        """Script runs measured in the window: moves, timed reruns and newcomers' page loads."""
+        return len(self.latencies) + len(self.polls) + len(self.first_renders)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -101,19 +104,35 @@ def cpu_seconds(pid: int) -> float:
 
 # ---- the visitors' behaviour -----------------------------------------------------------------------
 
-async def drag(visitor: Visitor, key: str, rng: random.Random, start: float, stop: float, period: float,
-               figures: Figures, fragment: bool = True, lost_after: float = 10.0) -> None:
-    """Move slider `key` every `period` s (±20 %) until `stop`; keep the latencies of moves sent after `start`.
+@dataclass
+class Window:
+    """The measured interval: it opens once every visitor is in, and closes `seconds` later."""
+
+    start: float = math.inf
+    stop: float = math.inf
+    opened: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def open(self, seconds: float) -> None:
+        self.start = time.perf_counter()
+        self.stop = self.start + seconds
+        self.opened.set()
+
+    def over(self) -> bool:
+        return time.perf_counter() >= self.stop
+
+
+async def drag(visitor: Visitor, key: str, rng: random.Random, window: Window, period: float, figures: Figures,
+               fragment: bool = True, lost_after: float = 10.0) -> None:
+    """Move slider `key` every `period` s (±20 %) until the window closes; keep the latencies of
+    the moves sent inside it.
 
     A move that has not come back after `lost_after` s is counted as dropped (on the Training
     page a full rerun can be merged into the live view's timed fragment rerun and never
     report), and the visitor moves on.
     """
     widget = visitor.slider(key)
-    while True:
+    while not window.over():
         sent = time.perf_counter()
-        if sent >= stop:
-            return
         value = widget.value[0] + widget.step * rng.choice((-3, -2, -1, 1, 2, 3))
         if not widget.low <= value <= widget.high:
             value = widget.value[0] - (value - widget.value[0])
@@ -121,12 +140,12 @@ async def drag(visitor: Visitor, key: str, rng: random.Random, start: float, sto
             latency = await visitor.rerun({key: round(value, 6)},
                                           fragment_id=widget.fragment_id if fragment else "", timeout=lost_after)
         except asyncio.TimeoutError:
-            figures.dropped += 1
+            figures.dropped += sent >= window.start
             continue
         except OSError as exc:
             figures.errors[type(exc).__name__] += 1
             return
-        if sent >= start:
+        if sent >= window.start:
             figures.latencies.append(latency)
         widget = visitor.slider(key)
         pause = period * rng.uniform(0.8, 1.2) - (time.perf_counter() - sent)
@@ -134,14 +153,14 @@ async def drag(visitor: Visitor, key: str, rng: random.Random, start: float, sto
             await asyncio.sleep(pause)
 
 
-async def poll(visitor: Visitor, start: float, stop: float, figures: Figures, lost_after: float = 5.0) -> None:
+async def poll(visitor: Visitor, window: Window, figures: Figures, lost_after: float = 5.0) -> None:
     """Send the timed fragment reruns the server asked for (`st.fragment(run_every=...)`), as the
     frontend's timer does: one every interval, whether or not the last has come back (a pending
     one is not doubled: the server would merge them). A request still pending after `lost_after`
     s is counted as dropped: the server discards a fragment rerun whose fragment a full rerun
     has just replaced, and the next tick asks again."""
     pending: asyncio.Task | None = None
-    while time.perf_counter() < stop:
+    while not window.over():
         if not visitor.timers:
             await asyncio.sleep(0.1)
             continue
@@ -151,9 +170,9 @@ async def poll(visitor: Visitor, start: float, stop: float, figures: Figures, lo
             if time.perf_counter() - pending.sent < lost_after:
                 continue
             pending.cancel()
-            figures.dropped += 1
+            figures.dropped += pending.sent >= window.start
         sent = time.perf_counter()
-        pending = asyncio.create_task(_timed_poll(visitor, fragment, sent >= start, figures, lost_after))
+        pending = asyncio.create_task(_timed_poll(visitor, fragment, sent >= window.start, figures, lost_after))
         pending.sent = sent
     if pending is not None:
         try:
@@ -172,33 +191,47 @@ async def _timed_poll(visitor: Visitor, fragment: str, counted: bool, figures: F
         figures.polls.append(latency)
 
 
-async def theory_class(port: int, visitors: int, seconds: float, ramp: float, period: float,
-                       sliders: tuple[str, ...], seed: int, server_pid: int) -> Figures:
-    """`visitors` visitors arrive over `ramp` s, open /Theory and drag sliders for `seconds` s."""
+async def newcomers(port: int, page: str, query: str, window: Window, count: int, figures: Figures) -> None:
+    """`count` more visitors open the page one by one, spread over the window, while the class
+    works: the first render a student arriving late sees. Each leaves once the page is drawn."""
+    await window.opened.wait()
+    for index in range(count):
+        await asyncio.sleep(max(0.0, window.start + (index + 0.5) * (window.stop - window.start) / count
+                                - time.perf_counter()))
+        late = Visitor(port, page, query)
+        try:
+            figures.first_renders.append(await late.open())
+            figures.errors.update(late.errors)
+        finally:
+            await late.close()
+
+
+async def run_class(port: int, page: str, query: str, visitors: int, seconds: float, ramp: float, server_pid: int,
+                    behave, probes: int) -> Figures:
+    """`visitors` visitors arrive over `ramp` s, open `page` and each does `behave(index, visitor,
+    window, figures)` from then on; the window opens when the last has arrived. Meanwhile
+    `probes` newcomers measure the first render."""
     figures = Figures()
-    people = [Visitor(port, "Theory") for _ in range(visitors)]
-    opened = asyncio.Event()
-    clock: dict[str, float] = {}
+    window = Window()
+    people = [Visitor(port, page, query) for _ in range(visitors)]
+    arrived = []
 
     async def visit(index: int, person: Visitor) -> None:
         await asyncio.sleep(ramp * index / max(1, visitors - 1) if visitors > 1 else 0.0)
-        figures.first_renders.append(await person.open())
-        if len(figures.first_renders) == visitors:
-            clock["start"] = time.perf_counter()
-            clock["stop"] = clock["start"] + seconds
-            opened.set()
-        await opened.wait()
-        # Before the window opens, moves warm nothing up that a later visitor would not also find.
-        await drag(person, sliders[index % len(sliders)], random.Random(seed * 1000 + index),
-                   clock["start"], clock["stop"], period, figures)
+        await person.open()
+        arrived.append(index)
+        if len(arrived) == visitors:
+            window.open(seconds)
+        await behave(index, person, window, figures)
 
     tasks = [asyncio.create_task(visit(i, p)) for i, p in enumerate(people)]
-    await opened.wait()
+    tasks.append(asyncio.create_task(newcomers(port, page, query, window, probes, figures)))
+    await window.opened.wait()
     load_start, cpu_start, client_start = os.getloadavg()[0], cpu_seconds(server_pid), time.process_time()
     try:
         await asyncio.gather(*tasks)
     finally:
-        figures.window = time.perf_counter() - clock["start"]
+        figures.window = time.perf_counter() - window.start
         figures.server_cpu = cpu_seconds(server_pid) - cpu_start
         figures.client_cpu = time.process_time() - client_start
         figures.load = (load_start, os.getloadavg()[0])
@@ -208,43 +241,28 @@ async def theory_class(port: int, visitors: int, seconds: float, ramp: float, pe
     return figures
 
 
-async def training_class(port: int, visitors: int, seconds: float, ramp: float, period: float,
-                         seed: int, server_pid: int) -> Figures:
-    """`visitors` visitors watch one running run on /Training; every third also drags k."""
-    figures = Figures()
-    people = [Visitor(port, "Training", TRAINING_QUERY) for _ in range(visitors)]
-    opened = asyncio.Event()
-    clock: dict[str, float] = {}
+def theory_class(port: int, visitors: int, args: argparse.Namespace, period: float, server_pid: int):
+    """Each visitor drags one of `args.sliders` (taking turns) from the moment it has the page."""
+    async def behave(index: int, person: Visitor, window: Window, figures: Figures) -> None:
+        await drag(person, args.sliders[index % len(args.sliders)], random.Random(args.seed * 1000 + index), window,
+                   period, figures)
 
-    async def visit(index: int, person: Visitor) -> None:
-        await asyncio.sleep(ramp * index / max(1, visitors - 1) if visitors > 1 else 0.0)
-        figures.first_renders.append(await person.open())
-        await person.rerun(triggers=("train_launch",))     # the first launches the run, the others attach
-        if len(figures.first_renders) == visitors:
-            clock["start"] = time.perf_counter()
-            clock["stop"] = clock["start"] + seconds
-            opened.set()
-        await opened.wait()
-        jobs = [poll(person, clock["start"], clock["stop"], figures)]
+    return run_class(port, "Theory", "", visitors, args.seconds, args.ramp, server_pid, behave, args.probes)
+
+
+def training_class(port: int, visitors: int, args: argparse.Namespace, server_pid: int):
+    """Each visitor presses Train (the first launches the run, the others attach to it) and
+    then watches it; every third also drags k."""
+    async def behave(index: int, person: Visitor, window: Window, figures: Figures) -> None:
+        await person.rerun(triggers=("train_launch",))
+        jobs = [poll(person, window, figures)]
         if index % 3 == 0:
-            jobs.append(drag(person, "train_k", random.Random(seed * 1000 + index), clock["start"], clock["stop"],
-                             period, figures, fragment=False))
+            jobs.append(drag(person, "train_k", random.Random(args.seed * 1000 + index), window, args.period, figures,
+                             fragment=False))
         await asyncio.gather(*jobs)
 
-    tasks = [asyncio.create_task(visit(i, p)) for i, p in enumerate(people)]
-    await opened.wait()
-    load_start, cpu_start, client_start = os.getloadavg()[0], cpu_seconds(server_pid), time.process_time()
-    try:
-        await asyncio.gather(*tasks)
-    finally:
-        figures.window = time.perf_counter() - clock["start"]
-        figures.server_cpu = cpu_seconds(server_pid) - cpu_start
-        figures.client_cpu = time.process_time() - client_start
-        figures.load = (load_start, os.getloadavg()[0])
-        for person in people:
-            figures.errors.update(person.errors)
-            await person.close()
-    return figures
+    return run_class(port, "Training", TRAINING_QUERY, visitors, args.seconds, args.ramp, server_pid, behave,
+                     args.probes)
 
 
 # ---- servers -----------------------------------------------------------------------------------------
@@ -271,11 +289,9 @@ def measure(root: Path, scenario: str, visitors: int, args: argparse.Namespace, 
                                     "--nonblocking", "-o", str(profile)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         if scenario == "training":
-            run = training_class(server.port, visitors, args.seconds, args.ramp, args.period, args.seed,
-                                 server.process.pid)
+            run = training_class(server.port, visitors, args, server.process.pid)
         else:
-            period = 0.0 if scenario == "saturation" else args.period
-            run = theory_class(server.port, visitors, args.seconds, args.ramp, period, tuple(args.sliders), args.seed,
+            run = theory_class(server.port, visitors, args, 0.0 if scenario == "saturation" else args.period,
                                server.process.pid)
         figures = asyncio.run(asyncio.wait_for(run, args.seconds + args.ramp + 300))
         if figures.errors:
@@ -359,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ramp", type=float, default=3.0, help="visitors arrive over this many seconds")
     parser.add_argument("--period", type=float, default=0.5, help="seconds between one visitor's moves")
     parser.add_argument("--sliders", nargs="+", default=list(THEORY_SLIDERS))
+    parser.add_argument("--probes", type=int, default=10, help="newcomers timing the first render in the window")
     parser.add_argument("--scenario", choices=("theory", "training", "all"), default="theory")
     parser.add_argument("--baseline", type=Path, help="a checkout of the code before the change")
     parser.add_argument("--seed", type=int, default=1)
@@ -377,8 +394,9 @@ def main(argv: list[str] | None = None) -> int:
         args.profile.mkdir(parents=True, exist_ok=True)
     print(f"{os.cpu_count()} CPUs; load average now {os.getloadavg()[0]:.1f}; {args.seconds:.0f} s per measurement; "
           f"sliders {', '.join(args.sliders)}")
-    print("latency: rerun request -> script_finished, ms; first: first render, s; rr/s: reruns a second; "
-          "cpu/rr: server CPU ms per rerun; client: the visitors' (this process's) CPU ms per rerun; "
+    print("latency: rerun request -> script_finished, ms; first: a newcomer's first render, s; rr/s: script runs a second; "
+          "cpu/rr: server CPU ms per script run (page loads included); client: the visitors' (this process's) CPU ms "
+          "per run; "
           "load: 1-min load average at start-end\n")
     results: dict[tuple[str, int, str], Figures] = {}
     for index, (scenario, visitors) in enumerate(plan):
