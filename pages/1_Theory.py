@@ -35,6 +35,7 @@ def distributions_and_divergences(label_items: tuple[tuple[str, str], ...]) -> N
         result, sweep, notes = results.comparison(specs["data"], specs["g"])
     except GanExplorerError as exc:
         st.error(t("theory.error", detail=str(exc)))
+        state.keep_hidden_widgets(force=True)   # the sliders below are not drawn this time
         return
     sections.density_notes(result, notes)
     sections.identity_at_a_glance(result)
