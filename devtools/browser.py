@@ -79,15 +79,18 @@ class Server:
         self.url = f"http://localhost:{port}"
 
 
-def start_server(runs: Path, log: Path, extra_env: dict[str, str] | None = None) -> Server:
-    """Start the app exactly as the README says and wait for its health endpoint."""
+def start_server(runs: Path, log: Path, extra_env: dict[str, str] | None = None, root: Path = REPO_ROOT) -> Server:
+    """Start the app exactly as the README says and wait for its health endpoint.
+
+    `root` is the checkout to serve: this one by default, or another (a benchmark's baseline).
+    """
     port = _free_port()
     env = dict(os.environ, GAN_EXPLORER_RUNS=str(runs), **(extra_env or {}))
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
              "--server.port", str(port), "--server.headless", "true"],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while True:
         try:

@@ -40,17 +40,20 @@ TABLES = _load_tables()
 
 def current_language() -> str:
     """The language code chosen in this session: the user's choice, else `?lang=`, else English."""
-    if LANG_STATE_KEY not in st.session_state:
+    # One Session State lookup, not two: t() asks this for every text of every run.
+    code = st.session_state.get(LANG_STATE_KEY)
+    if code is None:
         requested = st.query_params.get(LANG_QUERY_PARAM, DEFAULT_LANGUAGE)
         if requested in LANGUAGES:
-            st.session_state[LANG_STATE_KEY] = requested
+            code = requested
         else:
             # A language this app does not have: English, and the address no longer asks for it
             # (the page's link summary says so, see ui.links.language_notes).
-            st.session_state[LANG_STATE_KEY] = DEFAULT_LANGUAGE
+            code = DEFAULT_LANGUAGE
             st.session_state[LANG_REFUSED_KEY] = requested
             st.query_params.pop(LANG_QUERY_PARAM, None)
-    return st.session_state[LANG_STATE_KEY]
+        st.session_state[LANG_STATE_KEY] = code
+    return code
 
 
 def t(key: str, **values: object) -> str:

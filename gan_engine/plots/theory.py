@@ -5,10 +5,14 @@ in its docstring, so the figures follow the page's language. Colours are fixed a
 figures: data dark, generator violet (the app's primary colour), discriminator orange.
 NaN values (D* where both densities vanish) are drawn as gaps, never joined.
 
-Figures are assembled as plain dicts and validated once by `go.Figure(data, layout)`, with
-the small template of `style` (the page draws them with `theme=None`): building through
-`make_subplots`, `add_*` and plotly's default template costs 20-80 ms per figure against
-~2 ms this way, on every rerun.
+Figures are assembled as plain dicts and wrapped by `go.Figure(data, layout)` without
+plotly's validation, with the small template of `style` (the page draws them with
+`theme=None`): building through `make_subplots`, `add_*` and plotly's default template
+costs 20-80 ms per figure, validating the dicts 2-5 ms, wrapping them ~0.5 ms, on every
+rerun (with a class on one server, validation was a quarter of the server's time:
+benchmarks/class_pages.py). tests/test_plots_theory.py puts every figure through
+plotly's validation instead, and checks that it changes nothing. The figures are
+`FrozenFigure`s: never changed once built, so the page can share them between visitors.
 """
 
 from __future__ import annotations
@@ -39,14 +43,34 @@ TEXT_KEYS = ("p_data", "p_g", "d_star", "d_student", "d", "x", "y", "density", "
 MAX_DRAWN_POINTS = 800
 
 
+class FrozenFigure(go.Figure):
+    """A figure that is not changed after it is built, so its dict form is computed once.
+
+    Every Theory figure is one: the page keeps them in caches and draws each many times, for
+    many visitors, and `st.plotly_chart` asks for `to_dict()` (a deep copy of the figure
+    plus the base64 encoding of every array, ~0.5-1 ms) on every draw. The dict is shared:
+    read it, never change it.
+    """
+
+    _frozen_dict: dict | None = None
+
+    def to_dict(self) -> dict:
+        if self._frozen_dict is None:
+            self._frozen_dict = super().to_dict()
+        return self._frozen_dict
+
+
 def _thin(x: np.ndarray, *ys: np.ndarray, within: tuple[float, float] | None = None) -> tuple[np.ndarray, ...]:
-    """x and ys cut to the interval `within` (plus one grid step each side), then every k-th point."""
+    """x and ys cut to the interval `within` (plus one grid step each side), then every k-th point.
+
+    Copies, not views: a kept figure must not hold on to the whole grid it was drawn from.
+    """
     if within is not None:
         inside = np.flatnonzero((x >= within[0]) & (x <= within[1]))
         start, stop = max(int(inside[0]) - 1, 0), min(int(inside[-1]) + 2, x.size)
         x, ys = x[start:stop], tuple(y[start:stop] for y in ys)
     step = max(1, math.ceil(x.size / MAX_DRAWN_POINTS))
-    return (x[::step],) + tuple(y[::step] for y in ys)
+    return (x[::step].copy(),) + tuple(y[::step].copy() for y in ys)
 
 
 def visible_range(x: np.ndarray, *densities: np.ndarray, rel: float = 1e-3) -> tuple[float, float]:
@@ -72,14 +96,14 @@ def _vline(x: float, color: str, dash: str, label: str, xref: str = "x", positio
     return shape, note
 
 
-def _figure(data: list[dict], height: int = 340, **layout: object) -> go.Figure:
+def _figure(data: list[dict], height: int = 340, **layout: object) -> FrozenFigure:
     # Fixed margins wide enough for the tick labels and axis titles: plotly's automargin
     # would redraw every chart a second time to measure them (~10 ms a chart a move).
     right_axis = any(isinstance(axis, dict) and axis.get("side") == "right" for axis in layout.values())
     base = dict(height=height, margin=dict(l=64, r=64 if right_axis else 16, t=50, b=48), template=TEMPLATE,
                 legend=dict(orientation="h", yanchor="bottom", y=1.06, x=0.0))
     base.update(layout)
-    return go.Figure(data=data, layout=base)
+    return FrozenFigure(data=data, layout=base, _validate=False)
 
 
 def densities_figure(x: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, d_star: np.ndarray,
@@ -94,7 +118,7 @@ def densities_figure(x: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, d_star:
             _line(xs, q, text["p_g"], GENERATOR, fill="tozeroy", fillcolor="rgba(122,62,240,0.10)"),
             _line(xs, d, text["d_star"], DISCRIMINATOR, "dash", connectgaps=False, yaxis="y2")]
     return _figure(data, hovermode="x unified",
-                   xaxis=dict(title=dict(text=text["x"]), range=shown),
+                   xaxis=dict(title=dict(text=text["x"]), range=list(shown)),
                    yaxis=dict(title=dict(text=text["density"]), rangemode="tozero"),
                    yaxis2=dict(title=dict(text=text["probability"]), range=[-0.02, 1.02], overlaying="y",
                                side="right", showgrid=False, tickmode="array", tickvals=[0, 0.25, 0.5, 0.75, 1]))
@@ -112,7 +136,7 @@ def discriminators_figure(x: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, d_
     data = [_line(xs, d, text["d_star"], DISCRIMINATOR, "dash", connectgaps=False),
             _line(xs, mine, text["d_student"], STUDENT)]
     return _figure(data, hovermode="x unified", shapes=[shape], annotations=[note],
-                   xaxis=dict(title=dict(text=text["x"]), range=shown),
+                   xaxis=dict(title=dict(text=text["x"]), range=list(shown)),
                    yaxis=dict(title=dict(text=text["probability"]), range=[-0.02, 1.02]))
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from gan_engine.theory import model as theory_model
 from ui.i18n import labelled, t
-from ui.theory.state import CUSTOM, ROLES, apply_preset, matching_preset, shown_parameters
+from ui.theory.state import CUSTOM, HIDDEN_WIDGET_DEFAULTS, ROLES, apply_preset, matching_preset, shown_parameters
 
 Spec = tuple[tuple[str, object], ...]   # a distribution's family and parameters, hashable for the cache
 SUBSCRIPTS = {"1": "₁", "2": "₂", "3": "₃"}
@@ -24,6 +24,12 @@ FAMILY_LATEX = {
     "laplace": r"\frac{1}{2b}\,e^{-|x-\mu|/b}",
     "gamma": r"\frac{(x-\ell)^{k-1}e^{-(x-\ell)/\theta}}{\Gamma(k)\,\theta^k},\ x\ge \ell",
 }
+
+
+def rounded(value: object) -> object:
+    """A slider's value as a cache key: floats to 6 decimals, so that a step reached by another
+    path of floating-point arithmetic (2.0999999999999996 for 2.1) finds the same entry."""
+    return round(value, 6) if isinstance(value, float) else value
 
 
 def preset_picker() -> None:
@@ -66,6 +72,8 @@ def distribution_controls(role: str) -> Spec:
         low, high, step, _ = theory_model.PARAM_RANGES[param]
         base, sub = (param[:-1], SUBSCRIPTS[param[-1]]) if param[-1].isdigit() else (param, "")
         with columns[index % len(columns)]:
+            # Session State holds the value (state.keep_hidden_widgets); `value` only spares
+            # Streamlit a scan of the whole session state on every call made without one.
             st.slider(t(f"theory.param.{base}") + sub, float(low), float(high), step=float(step),
-                      key=f"theory_{role}_{param}")
-    return (("family", family),) + tuple((p, st.session_state[f"theory_{role}_{p}"]) for p in params)
+                      value=float(HIDDEN_WIDGET_DEFAULTS[f"theory_{role}_{param}"]), key=f"theory_{role}_{param}")
+    return (("family", family),) + tuple((p, rounded(st.session_state[f"theory_{role}_{p}"])) for p in params)

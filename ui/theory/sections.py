@@ -19,8 +19,10 @@ from gan_engine.plots import theory as plots
 from gan_engine.theory import divergences as theory
 from gan_engine.theory import model as theory_model
 from ui.i18n import labelled, t
-from ui.theory.results import fixed_results, static_figure
-from ui.theory.state import DISCRIMINATOR_SLIDERS
+from ui.theory import results
+from ui.theory.controls import Spec, rounded
+from ui.theory.results import Labels, fixed_results, static_figure
+from ui.theory.state import DISCRIMINATOR_SLIDERS, HIDDEN_WIDGET_DEFAULTS
 
 
 def fmt(value: float, digits: int = 8) -> str:
@@ -70,11 +72,10 @@ def identity_at_a_glance(result: theory_model.Comparison) -> None:
     glance[2].metric(t("theory.identity_right"), fmt(result.value_identity, 10))
 
 
-def optimal_discriminator_section(result: theory_model.Comparison, labels: dict[str, str]) -> None:
-    """(2) The two densities and D* between them."""
+def optimal_discriminator_section(specs: tuple[Spec, Spec], label_items: Labels) -> None:
+    """(2) The two densities and D* between them (p_data's and p_g's specs)."""
     explain("s2", r"D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}")
-    chart(plots.densities_figure(result.x, result.p_data.values, result.p_g.values, result.d_star, labels),
-          "theory_fig_dstar")
+    chart(results.densities_figure(*specs, label_items), "theory_fig_dstar")
 
 
 def lazy_tabs(sections: dict[str, Callable[[], None]]) -> None:
@@ -95,31 +96,30 @@ def lazy_tabs(sections: dict[str, Callable[[], None]]) -> None:
                 draw()
 
 
-def value_function_section(result: theory_model.Comparison, labels: dict[str, str]) -> None:
+def value_function_section(specs: tuple[Spec, Spec], label_items: Labels) -> None:
     """(3) V(D,G) for the student's logistic D beside V(D*,G), and the pointwise integrand at x."""
-    x, p, q = result.x, result.p_data.values, result.p_g.values
+    result = results.comparison(*specs)[0]
     explain("s3", r"V(D,G) = \int p_{data}(x)\log D(x) + p_g(x)\log\big(1 - D(x)\big)\,dx \;\le\; V(D^*,G)",
             r"D(x) = \sigma(a\,x + b) = \frac{1}{1 + e^{-(a x + b)}}")
-    slope, offset, point = (column.slider(t(f"theory.{key.removeprefix('theory_')}"), low, high, step=step, key=key)
+    # Session State holds the values (`value` spares Streamlit a scan of it, as in `controls`).
+    start = HIDDEN_WIDGET_DEFAULTS
+    slope, offset, point = (column.slider(t(f"theory.{key.removeprefix('theory_')}"), low, high, step=step,
+                                          value=start[key], key=key)
                             for column, (key, (low, high, step, _)) in zip(st.columns(3),
                                                                            DISCRIMINATOR_SLIDERS.items()))
-    logit, d_student = theory.logistic_discriminator(x, slope, offset)
-    value_student = theory.value_function_logit(logit, p, q, x)
+    view = results.student_view(*specs, rounded(slope), rounded(offset), rounded(point), label_items)
     m1, m2, m3 = st.columns(3)
-    m1.metric(t("theory.value_student"), fmt(value_student, 6))
+    m1.metric(t("theory.value_student"), fmt(view.value, 6))
     m2.metric(t("theory.value_optimal"), fmt(result.value_optimal, 6))
-    m3.metric(t("theory.value_gap"), fmt(result.value_optimal - value_student, 6))
-    chart(plots.discriminators_figure(x, p, q, result.d_star, d_student, point, labels), "theory_fig_disc")
-    p_at, q_at, d_star_at = result.at(point)
+    m3.metric(t("theory.value_gap"), fmt(result.value_optimal - view.value, 6))
+    chart(view.figure, "theory_fig_disc")
+    p_at, q_at, _ = view.at_point
     st.latex(rf"f(y) = p_{{data}}({point:g})\log y + p_g({point:g})\log(1-y) = "
              rf"{p_at:.4f}\,\log y + {q_at:.4f}\,\log(1-y)")
-    if math.isnan(d_star_at):
+    if view.pointwise is None:
         st.info(t("theory.pointwise_undefined"))
     else:
-        y = np.linspace(0.001, 0.999, 999)
-        student_at = float(theory.logistic_discriminator(np.array([point]), slope, offset)[1][0])
-        integrand = theory.pointwise_value(y, p_at, q_at)
-        chart(plots.pointwise_figure(y, integrand, d_star_at, student_at, labels), "theory_fig_pointwise")
+        chart(view.pointwise, "theory_fig_pointwise")
 
 
 def divergences_section(result: theory_model.Comparison) -> None:

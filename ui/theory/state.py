@@ -84,13 +84,26 @@ def init_state() -> None:
         st.session_state.setdefault(f"theory_{role}_family", DEFAULT_FAMILIES[role])
 
 
-def keep_hidden_widgets() -> None:
+# What decides which of those widgets a run draws: the families, the mixtures' component
+# counts and the open tab.
+LAYOUT_KEYS = tuple(f"theory_{role}_{name}" for role in ROLES for name in ("family", "components")) + ("theory_tab",)
+_LAST_LAYOUT = "theory_kept_for_layout"
+
+
+def keep_hidden_widgets(force: bool = False) -> None:
     """Keep the values of widgets this run may not draw: the other families' parameters
     and the sliders of a closed tab.
 
     Streamlit forgets a widget's value after a run that did not draw it (so normal → uniform
     → normal brought μ and σ back at their sliders' minimum); writing each value back through
-    Session State makes it the app's own, so it survives.
+    Session State makes it the app's own, so it survives. The values are written when the
+    set of drawn widgets may change (a family, a component count or the tab changed, or
+    `force`: a run that stops before drawing them all); a value written then stays the app's
+    own while its widget is not drawn. Writing all forty at every slider move cost ~1 ms.
     """
+    layout = tuple(st.session_state.get(key) for key in LAYOUT_KEYS)
+    if not force and st.session_state.get(_LAST_LAYOUT) == layout:
+        return
+    st.session_state[_LAST_LAYOUT] = layout
     for key, value in HIDDEN_WIDGET_DEFAULTS.items():
         st.session_state[key] = st.session_state.get(key, value)
