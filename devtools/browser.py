@@ -19,7 +19,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def chromium_path() -> str | None:
+def chromium_path(playwright=None) -> str | None:
     """The Chromium to drive, found the ecosystem's way first.
 
     1. $GAN_EXPLORER_CHROMIUM, if set;
@@ -35,7 +35,7 @@ def chromium_path() -> str | None:
         if not Path(named).exists():
             raise RuntimeError(f"GAN_EXPLORER_CHROMIUM names {named}, which does not exist.")
         return named
-    if _playwright_chromium_installed():
+    if _playwright_chromium_installed(playwright):
         return None
     for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"),
                       shutil.which("google-chrome")):
@@ -43,26 +43,30 @@ def chromium_path() -> str | None:
             return candidate
     installer = subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"],
                                capture_output=True, text=True, timeout=900)
-    if installer.returncode == 0 and _playwright_chromium_installed():
+    if installer.returncode == 0 and _playwright_chromium_installed(playwright):
         return None
     raise RuntimeError("No Chromium for the browser tests: `python -m playwright install chromium` failed "
                        f"({installer.stderr.strip()[-300:]}); install a system Chromium (Debian/Ubuntu: "
                        "apt-get install chromium fonts-noto-cjk) or set GAN_EXPLORER_CHROMIUM.")
 
 
-def _playwright_chromium_installed() -> bool:
-    from playwright.sync_api import sync_playwright
-
+def _playwright_chromium_installed(playwright=None) -> bool:
+    """Whether Playwright's own Chromium is on disk (asked of `playwright` when one is running:
+    a second Playwright cannot start inside it)."""
     try:
-        with sync_playwright() as playwright:
+        if playwright is not None:
             return Path(playwright.chromium.executable_path).exists()
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as started:
+            return Path(started.chromium.executable_path).exists()
     except Exception:   # noqa: BLE001 - a missing or broken browser cache means "not installed"
         return False
 
 
 def launch_chromium(playwright):
     """A headless Chromium from `chromium_path()`."""
-    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(executable_path=chromium_path(playwright), args=CHROMIUM_ARGS)
 
 
 def _free_port() -> int:
