@@ -11,7 +11,9 @@ import streamlit as st
 from ui import teacher
 from ui.i18n import language_selector, t
 from ui.navigation import HOME, ICON, PAGES, require_navigation
+from ui.transport import send_without_delay
 
+send_without_delay()      # TCP_NODELAY, which Streamlit's server forgets (ui/transport.py)
 require_navigation()
 
 
