@@ -12,7 +12,9 @@ from ui import teacher
 from ui.i18n import language_selector, t
 from ui.links import language_notes, show_link_notes
 from ui.navigation import HOME, ICON, PAGES, require_navigation
+from ui.transport import send_without_delay
 
+send_without_delay()      # TCP_NODELAY, which Streamlit's server forgets (ui/transport.py)
 require_navigation()
 
 

@@ -5,6 +5,10 @@
     python benchmarks/class_pages.py --scenario training          # Training with a run being watched
     python benchmarks/class_pages.py --profile /tmp/prof          # also sample the server with py-spy
 
+(py-spy is not a dependency: `pip install --target /tmp/pyspy py-spy`, then PY_SPY=/tmp/pyspy/bin/py-spy.
+It samples the thread holding the GIL, the server's bottleneck, and the benchmark prints the
+functions with most samples; the profiled server runs slower, so take figures without it.)
+
 No browsers: each visitor is a `devtools.visitors.Visitor`, a client of the websocket
 protocol whose message classes ship with streamlit, so the figures are the server's alone
 (the client shares the machine's cores, as the server's own visitors' browsers would not).
@@ -28,7 +32,8 @@ Training: N visitors open /Training with one long ring2d run's settings in the a
 and press Train (the first launches the run, the others attach to it); the live view then
 asks for a fragment rerun every second (`st.fragment(run_every=1)`), which each visitor
 sends as the frontend does, while every third visitor also drags the k slider (a full
-rerun) twice a second. The run is cancelled at the end.
+rerun) twice a second. The run is cancelled at the end. A full rerun that Streamlit merges
+into the live view's timed rerun never reports back; such requests are counted as dropped.
 
 Each measurement starts a fresh server (`streamlit run streamlit_app.py`, as the README
 says) on 127.0.0.1, warms it with one visit, measures and stops it; with --baseline the

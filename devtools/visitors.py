@@ -89,6 +89,7 @@ class Visitor:
         self.widgets: dict[str, Widget] = {}          # by user key
         self.timers: dict[str, float] = {}            # fragment id -> rerun interval (s)
         self.page_script_hash = ""
+        self.metrics: dict[str, str] = {}             # st.metric values by label, as last drawn
         self.errors: list[str] = []
         self.finished_runs = 0
         self._cached: dict[str, int] = {}             # message hash -> run count when last seen
@@ -214,6 +215,8 @@ class Visitor:
         proto = getattr(element, kind)
         if kind == "exception" or (kind == "alert" and proto.format == proto.ERROR):
             self.errors.append(proto.message if kind == "exception" else proto.body)
+        elif kind == "metric":
+            self.metrics[proto.label] = proto.body
         widget_id = getattr(proto, "id", "")
         if not (isinstance(widget_id, str) and widget_id.startswith(ID_PREFIX)):
             return
