@@ -5,7 +5,9 @@
    only, so a waiting worker costs ~10 MB, not the ~250 MB torch takes.
 2. Train, writing the run file about once a second (adaptively less often when writing is
    slow, so saving never costs more than ~5 % of the time) and at once on the first log,
-   so a page sees progress as soon as there is some.
+   so a page sees progress as soon as there is some. An MNIST run is scored at each
+   snapshot by the judge its launcher hands over (`judge_factory`; the command line's worker
+   passes the two shipped classifiers, `judge.quality`), so its quality is in its metrics.
 3. Write the final state with the weights (synced to disk), then evict least-recently-used
    runs if the cache is over its size limit.
 
@@ -20,6 +22,7 @@ import os
 import signal
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +30,11 @@ from gan_engine.runs.coordination import RunDir
 from gan_engine.errors import GanExplorerError, RunError
 
 if TYPE_CHECKING:
+    from gan_engine.config import RunConfig
     from gan_engine.runs.runfile import RunRecord
+
+# config -> the judge `train.loop.train` calls at each snapshot, or None (runs cannot import judge)
+JudgeFactory = Callable[["RunConfig"], Any]
 
 log = logging.getLogger("gan_engine.runs.worker")
 QUEUE_POLL_SECONDS = 0.2
@@ -48,11 +55,13 @@ class _Stop:
 
 
 def run_worker(key: str, root: Path, lock_fd: int | None = None, max_workers: int = 1,
-               device: str = "auto", cache_bytes: int | None = None) -> int:
+               device: str = "auto", cache_bytes: int | None = None,
+               judge_factory: JudgeFactory | None = None) -> int:
     """Run `key` from its queued file in `root` to a final state; returns the exit code.
 
     `lock_fd` is the run's lock descriptor inherited from the launcher; without it the
-    worker takes the lock itself and fails if another worker holds it.
+    worker takes the lock itself and fails if another worker holds it. `judge_factory(config)`
+    is called once the run has its slot; what it returns scores the snapshots (None: no judge).
     """
     run_dir = RunDir(root)
     if lock_fd is None:
@@ -66,7 +75,7 @@ def run_worker(key: str, root: Path, lock_fd: int | None = None, max_workers: in
     log.info("worker %d: run %s waiting for one of %d slot(s)", os.getpid(), key, max_workers)
     slot_fd = _wait_for_slot(run_dir, key, max_workers, stop)
     try:
-        code = _run(run_dir, key, device, stop, slot_fd is not None)
+        code = _run(run_dir, key, device, stop, slot_fd is not None, judge_factory)
     finally:
         run_dir.dequeue(key)
         if slot_fd is not None:
@@ -95,7 +104,8 @@ def _wait_for_slot(run_dir: RunDir, key: str, max_workers: int, stop: _Stop) -> 
     return None
 
 
-def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool) -> int:
+def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool,
+         judge_factory: JudgeFactory | None = None) -> int:
     from gan_engine.runs.runfile import RunFile, RunRecord
 
     path = run_dir.run_file(key)
@@ -113,7 +123,7 @@ def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool) ->
     # Say "running" before the slow torch import, so the page stops showing a queue place.
     record.status, record.started = "running", time.time()
     writer.flush(force=True)
-    _train(record, writer, run_dir, key, device, stop)
+    _train(record, writer, run_dir, key, device, stop, judge_factory)
     saved = writer.final()
     run_dir.clear_cancel(key)
     run_dir.mark_used(key)
@@ -123,7 +133,8 @@ def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool) ->
     return 0 if saved and record.status in CACHED_STATUSES else 1
 
 
-def _train(record: "RunRecord", writer: "_RunWriter", run_dir: RunDir, key: str, device: str, stop: _Stop) -> None:
+def _train(record: "RunRecord", writer: "_RunWriter", run_dir: RunDir, key: str, device: str, stop: _Stop,
+           judge_factory: JudgeFactory | None = None) -> None:
     """Train `record.config`, filling `record`; every outcome ends in a final status."""
     from gan_engine.runs.runfile import state_arrays
 
@@ -135,7 +146,7 @@ def _train(record: "RunRecord", writer: "_RunWriter", run_dir: RunDir, key: str,
         # train() only calls the four TrainingCallbacks methods, which _StoreCallbacks has;
         # not subclassing keeps this module importable without torch.
         callbacks = _StoreCallbacks(writer, run_dir, key, stop)
-        result = train(record.config, device=device, callbacks=callbacks)
+        result = train(record.config, device=device, callbacks=callbacks, judge=_judge(judge_factory, record.config))
         record.status, record.message = result.status, result.message
         record.device, record.seconds = result.device, result.seconds
         record.iteration = max(record.iteration, result.iterations)   # a divergence may end between logs
@@ -155,6 +166,17 @@ def _train(record: "RunRecord", writer: "_RunWriter", run_dir: RunDir, key: str,
         log.error("training crashed:\n%s", traceback.format_exc())
         record.status, record.message = "failed", f"Training crashed: {type(error).__name__}: {error}"
     record.finished = time.time()
+
+
+def _judge(factory: JudgeFactory | None, config: "RunConfig") -> Any:
+    """The snapshot judge for `config`, or None; a judge that cannot be loaded leaves the run unjudged."""
+    if factory is None:
+        return None
+    try:
+        return factory(config)
+    except GanExplorerError as error:
+        log.warning("run trains without quality scores: %s", error)
+        return None
 
 
 class _RunWriter:

@@ -38,6 +38,7 @@ import copy
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -51,6 +52,8 @@ from gan_engine.train.losses import discriminator_loss, discriminator_probabilit
 from gan_engine.train.models import build_models
 
 MAX_DEFAULT_THREADS = 4
+# scores an image generator (in eval mode) at a snapshot: (generator, final snapshot?) -> metrics
+ImageJudge = Callable[[nn.Module, bool], dict[str, float]]
 
 
 class TrainingCallbacks:
@@ -60,7 +63,8 @@ class TrainingCallbacks:
         """Every `log_every` iterations: loss_d, loss_g, d_real, d_fake (mean D as probability), seconds."""
 
     def on_metrics(self, iteration: int, metrics: dict[str, float]) -> None:
-        """At each snapshot: "jsd" (1-D); "modes_captured", "hq_fraction", "reverse_kl" (2-D)."""
+        """At each snapshot: "jsd" (1-D); "modes_captured", "hq_fraction", "reverse_kl" (2-D); for
+        images, what the `judge` given to `train` returns (MNIST: `judge.quality`'s metrics)."""
 
     def on_snapshot(self, iteration: int, arrays: dict) -> None:
         """At iteration 0, every `snapshot_every` iterations and at the end (see `snapshots.py`)."""
@@ -302,9 +306,13 @@ class _Loop:
             return logits.split(logits.shape[0] // 2)
         return self.D(real, real_labels), self.D(fake, fake_labels)
 
-def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks | None = None) -> TrainResult:
+def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks | None = None,
+          judge: ImageJudge | None = None) -> TrainResult:
     """Train a GAN as `config` says; report through `callbacks`; return the models and status.
 
+    `judge(generator, final)`, when given, scores an image generator at each snapshot
+    (`final` at the last one); its metrics join the snapshot's (the worker passes
+    `judge.quality.SnapshotJudge` for MNIST runs; this layer does not know the classifiers).
     Raises ConfigError for an invalid configuration or unavailable device and DataError for
     missing or unreadable data, both before any training step.
     """
@@ -314,7 +322,7 @@ def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks 
     configure_threads(small_model=config.is_toy)
     start = time.perf_counter()
     loop = _Loop(config, torch_device, load_real_data(config, torch_device))
-    observer = snapshots.Observer(config, torch_device)
+    observer = snapshots.Observer(config, torch_device, judge)
     total = config.iterations
 
     def result(status: str, iteration: int, message: str = "") -> TrainResult:
@@ -342,5 +350,5 @@ def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks 
             if log_now:
                 callbacks.on_log(iteration, total, dict(scalars))
         if snapshot_now:
-            observer.snapshot(iteration, loop.sampling_generator, loop.D, callbacks)
+            observer.snapshot(iteration, loop.sampling_generator, loop.D, callbacks, final=iteration == total)
     return result("done", total)

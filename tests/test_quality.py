@@ -1,0 +1,116 @@
+"""Quality where it is trained: two judges, the scores a run records at its snapshots, the verdict.
+
+The learning tests train short seeded runs on the 2,000-digit fixture and fail when the
+generator collapses: every digit must be produced (conditional: recognised in most samples
+asked for it; unconditional: at least 2% of the samples) by both shipped judges.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from gan_engine import judge
+from gan_engine.config import RunConfig, preset
+from gan_engine.judge.evaluation import GeneratorScores
+from gan_engine.judge.verdict import QUALITY_METRICS, run_verdict
+from gan_engine.train.loop import TrainingCallbacks, train
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _scores(accuracy, histogram, diversity, frechet=20.0, floor=16.0, conditional=True) -> GeneratorScores:
+    ones = np.ones(10)
+    return GeneratorScores(conditional=conditional, samples_per_class=100, accuracy=np.asarray(accuracy, float),
+                           histogram=np.asarray(histogram, float), diversity=np.asarray(diversity, float),
+                           real_accuracy=ones, real_histogram=ones / 10, real_diversity=ones * 2.0,
+                           frechet=frechet, frechet_floor=floor, frechet_samples=1000)
+
+
+@pytest.fixture(scope="module")
+def judges() -> tuple[judge.Classifier, ...]:
+    return judge.load_judges()
+
+
+class _Metrics(TrainingCallbacks):
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, dict[str, float]]] = []
+
+    def on_metrics(self, iteration: int, metrics: dict[str, float]) -> None:
+        self.rows.append((iteration, metrics))
+
+
+# ---- two judges --------------------------------------------------------------------------------
+
+def test_every_score_is_the_lower_of_the_two_judges():
+    a = _scores([0.99] * 9 + [0.90], np.full(10, 0.1), [2.0] * 10, frechet=20.0, floor=16.0)
+    b = _scores([0.80] + [0.99] * 9, np.full(10, 0.1), [1.0] + [2.0] * 9, frechet=30.0, floor=10.0)
+    judged = judge.JudgedScores(("A", "B"), (a, b))
+    np.testing.assert_allclose(judged.accuracy, [0.80] + [0.99] * 8 + [0.90])
+    np.testing.assert_allclose(judged.diversity_ratio, [0.5] + [1.0] * 9)
+    assert judged.frechet_ratio == pytest.approx(3.0)          # B's 30 / 10, worse than A's 20 / 16
+    np.testing.assert_allclose(judged.disagreement, [0.19] + [0.0] * 8 + [0.09])
+    assert judged.produced.all() and judged.min_diversity_ratio == pytest.approx(0.5)
+    assert not judged.meets()                                  # A alone would pass digit 0, B does not
+    assert judge.JudgedScores(("A",), (a,)).accuracy[0] == pytest.approx(0.99)
+    metrics = judge.quality_metrics(judged)
+    assert metrics["min_accuracy"] == pytest.approx(0.80) and metrics["accuracy_9"] == pytest.approx(0.90)
+    assert metrics["judge_disagreement"] == pytest.approx(0.19)
+    assert metrics["frechet"] == 20.0 and metrics["frechet_floor"] == 16.0   # judge A's, with its floor
+    assert set(metrics) <= set(QUALITY_METRICS)
+
+
+def test_unconditional_judges_count_the_digits_produced():
+    share_a = np.array([0.3, 0.3, 0.3, 0.1, 0, 0, 0, 0, 0, 0])
+    share_b = np.array([0.3, 0.3, 0.39, 0.01, 0, 0, 0, 0, 0, 0])
+    nan = np.full(10, np.nan)
+    diversity = np.array([2.0, 2.0, 2.0, 2.0] + [np.nan] * 6)
+    judged = judge.JudgedScores(("A", "B"), (_scores(nan, share_a, diversity, conditional=False),
+                                             _scores(nan, share_b, diversity, conditional=False)))
+    assert np.isnan(judged.accuracy).all()
+    assert judged.produced.sum() == 3                          # digit 3 is 1% by judge B: below 2%
+    metrics = judge.quality_metrics(judged)
+    assert metrics["digits_produced"] == 3 and metrics["min_share"] == 0.0
+    assert metrics["judge_disagreement"] == pytest.approx(0.09)
+    assert not judged.meets()
+
+
+# ---- the verdict -------------------------------------------------------------------------------
+
+def test_verdicts_on_metrics():
+    collapsed = run_verdict(preset("mnist-gan"), {"digits_produced": 1.0, "diversity_ratio": 0.03})
+    assert collapsed.level == "collapse"
+    assert collapsed.message == "Mode collapse: 1 of 10 digits produced, diversity 3% of real digits'."
+    good = {"digits_produced": 10.0, "diversity_ratio": 0.9, **{f"accuracy_{d}": 0.99 for d in range(10)}}
+    assert run_verdict(preset("mnist-cgan"), good).level == "ok"
+    weak = {**good, "accuracy_3": 0.9}
+    partial = run_verdict(preset("mnist-cgan"), weak)
+    assert partial.level == "partial" and "weakest (3) recognised 90%" in partial.message
+    assert run_verdict(preset("mnist-cgan"), {"loss_d": 1.0}) is None       # a run recorded before the judges
+    dropped = run_verdict(preset("ring2d"), {"modes_captured": 6.0, "hq_fraction": 0.9, "reverse_kl": 0.1})
+    assert dropped.level == "partial" and "6 of 8 modes" in dropped.message
+    assert run_verdict(preset("grid2d"), {"modes_captured": 3.0, "hq_fraction": 0.9}).level == "collapse"
+    assert run_verdict(preset("ring2d"), {"modes_captured": 8.0, "hq_fraction": 0.97}).level == "ok"
+    assert run_verdict(preset("gauss1d"), {"jsd": 0.3}) is None
+
+
+def test_the_verdict_module_loads_without_torch():
+    code = ("import sys; import gan_engine.judge.verdict; from gan_engine import judge; judge.run_verdict; "
+            "print('torch' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_a_toy_run_that_drops_modes_gets_the_verdict():
+    # 60 iterations of ring2d are far too few to spread over the eight modes
+    config = preset("ring2d", iterations=60, snapshot_every=60)
+    result = train(config, "cpu")
+    verdict = run_verdict(config, result.metrics)
+    assert result.metrics["modes_captured"] < 8
+    assert verdict.level in ("partial", "collapse") and "of 8 modes" in verdict.message
