@@ -113,8 +113,10 @@ def stop_server(server: Server) -> None:
 def wait_for_app(page, timeout_ms: int = 30000) -> None:
     """Wait until Streamlit has finished running the script for the current page."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
-    # Every page draws the shared frame's links first and a title soon after.
-    page.wait_for_selector("[data-testid='stSidebar'] [data-testid='stPageLink']", timeout=timeout_ms)
+    # Every page runs inside the navigation (Streamlit's menu) and the frame (the language
+    # switch), and draws a title soon after.
+    page.wait_for_selector("[data-testid='stSidebarNav'] [data-testid='stSidebarNavLink']", timeout=timeout_ms)
+    page.wait_for_selector("[data-testid='stSidebar'] .st-key-common_lang", timeout=timeout_ms)
     page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)

@@ -34,6 +34,7 @@ from gan_engine.errors import DataError, RunError
 from gan_engine.limits import Limits
 from gan_engine.runs.runner import Runner
 from gan_engine.runs.store import RunStore, open_run
+from apphelpers import app_session
 from devtools.runs import kill_workers, malformed_cli_argv
 
 REPO = Path(__file__).resolve().parents[1]
@@ -181,7 +182,7 @@ def upload_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[AppTest, Path
     patch.setenv("GAN_EXPLORER_RUNS", str(root / "runs"))
     patch.setenv("GAN_EXPLORER_UPLOADS", str(root / "uploads"))
     patch.delenv("GAN_EXPLORER_LOCAL", raising=False)
-    at = AppTest.from_file(str(REPO / "pages" / "2_Training.py"), default_timeout=60).run()
+    at = app_session("pages/2_Training.py").run()
     yield at, root / "data", root / "runs"
     patch.undo()
 
@@ -217,7 +218,7 @@ def test_a_good_upload_trains_and_a_spoiled_one_is_refused_at_launch(data_dir: P
     runs = tmp_path / "runs"
     monkeypatch.setenv("GAN_EXPLORER_RUNS", str(runs))
     images, labels = digits()
-    at = AppTest.from_file(str(REPO / "pages" / "2_Training.py"), default_timeout=60).run()
+    at = app_session("pages/2_Training.py").run()
     upload(at, "mnist", [("my-images.gz", images), ("my-labels", labels)])
     assert not at.error and "my-images.gz" in at.success[0].value
     stored = sorted(uploads_dir().iterdir())
@@ -263,7 +264,7 @@ def test_uploads_are_capped_and_never_stored_under_their_own_name(data_dir: Path
     monkeypatch.setenv("GAN_EXPLORER_RUNS", str(tmp_path / "runs"))
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB                 # Streamlit's cap and ours agree
-    at = AppTest.from_file(str(REPO / "pages" / "2_Training.py"), default_timeout=60).run()
+    at = app_session("pages/2_Training.py").run()
     upload(at, "mnist", [("big.csv", b"0" * (MAX_UPLOAD_BYTES + 1))])
     assert len(at.error) == 1 and f"at most {MAX_UPLOAD_MB} MB" in at.error[0].value
     # A hostile name: only shown, escaped in a code span; the file is stored under a generated name.

@@ -46,7 +46,7 @@ def test_every_widget_shown_by_label_is_registered_for_the_language_switch() -> 
 
     root = Path(__file__).resolve().parents[1]
     found = []
-    for path in [root / "streamlit_app.py", *(root / "pages").glob("*.py"), *(root / "ui").glob("*.py")]:
+    for path in [root / "streamlit_app.py", *(root / "pages").glob("*.py"), *(root / "ui").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

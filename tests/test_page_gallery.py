@@ -13,6 +13,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
+from apphelpers import app_session
 from streamlit.testing.v1 import AppTest
 
 from gan_engine.judge import sampling
@@ -20,11 +21,11 @@ from gan_engine.config import preset
 from gan_engine.train.models import build_models
 from gan_engine.runs.runfile import RunRecord, state_arrays, write_run_file
 from gan_engine.runs.store import RunStore
-from ui import gallery_view as view
+from ui.gallery import generators
 from ui.i18n import LANG_WIDGET_KEY
 from ui.strings.gallery import EN, ZH
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Gallery.py")
+PAGE = "pages/3_Gallery.py"
 SHIPPED = "pretrained:mnist-cgan"
 
 
@@ -35,7 +36,7 @@ def runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RunStore:
 
 
 def _open(view: str | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = app_session(PAGE).run()
     assert not at.exception, at.exception
     if view is not None:
         at.segmented_control(key="gallery_view").set_value(view).run()
@@ -86,7 +87,7 @@ def test_generator_is_loaded_once_per_process(runs, monkeypatch):
     loads = []
     real_load = sampling.load_generator
     monkeypatch.setattr(sampling, "load_generator", lambda source: loads.append(source.spec) or real_load(source))
-    view.generator.clear()
+    generators.generator.clear()
     at = _open()
     for seed in (1, 2, 3):
         at.number_input(key="gallery_seed").set_value(seed).run()
@@ -193,8 +194,8 @@ def test_unconditional_run_has_a_class_histogram(runs):
 
 
 def test_reached_from_the_app_and_translated(runs):
-    at = AppTest.from_file(str(Path(PAGE).parents[1] / "streamlit_app.py"), default_timeout=60).run()
-    at.switch_page("pages/3_Gallery.py").run()
+    at = app_session().run()
+    at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     assert at.title[0].value == EN["gallery.title"]
     at.sidebar.segmented_control(key=LANG_WIDGET_KEY).set_value("zh").run()

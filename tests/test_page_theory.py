@@ -3,9 +3,9 @@ directly, its numbers follow the sliders, degenerate settings give messages inst
 NaN, and the language switch translates it."""
 
 import math
-from pathlib import Path
 
 import pytest
+from apphelpers import app_session
 from streamlit.testing.v1 import AppTest
 
 from gan_engine.theory import figure1 as theory_figure1
@@ -13,8 +13,7 @@ from gan_engine.theory import model as theory_model
 from ui.i18n import LANG_WIDGET_KEY
 from ui.strings.theory import EN, ZH
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "1_Theory.py")
+PAGE = "pages/1_Theory.py"
 TIMEOUT = 60
 
 
@@ -44,7 +43,7 @@ def chart_keys(at: AppTest) -> list[str]:
 
 @pytest.fixture
 def page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at = app_session(PAGE, timeout=TIMEOUT)
     at.run()
     return at
 
@@ -165,9 +164,9 @@ def test_figure1_stage_slider_walks_through_the_game(page: AppTest) -> None:
 
 
 def test_language_toggle_translates_the_page() -> None:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at = app_session(timeout=TIMEOUT)
     at.run()
-    at.switch_page("pages/1_Theory.py").run()
+    at.switch_page(PAGE).run()
     assert not at.exception
     assert at.title[0].value == EN["theory.title"]
     at.sidebar.segmented_control(key=LANG_WIDGET_KEY).set_value("zh").run()
@@ -179,9 +178,9 @@ def test_language_toggle_translates_the_page() -> None:
 
 
 def test_switching_language_keeps_the_open_tab() -> None:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at = app_session(timeout=TIMEOUT)
     at.run()
-    at.switch_page("pages/1_Theory.py").run()
+    at.switch_page(PAGE).run()
     open_tab(at, "s5")
     at.sidebar.segmented_control(key=LANG_WIDGET_KEY).set_value("zh").run()
     assert not at.exception

@@ -18,12 +18,14 @@ from streamlit.testing.v1 import AppTest
 
 from gan_engine.config import PRESETS
 from gan_engine.runs.runfile import RunRecord, write_run_file
+from apphelpers import app_session
+from gan_engine.plots import training as plots
 from gan_engine.runs.store import RunStore
-from ui import training_view as view
 from ui.i18n import LANG_QUERY_PARAM
 from ui.strings import training as strings
+from ui.training import engine, fields, settings, url
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "2_Training.py")
+PAGE = "pages/2_Training.py"
 TINY = {"train_iterations": "30", "train_batch": "64"}
 WAIT_SECONDS = 60
 ISSUE_PRESETS = ("gauss1d", "bimodal1d", "ring2d", "grid2d", "mnist-gan", "mnist-cgan", "mnist-dcgan", "faces",
@@ -50,9 +52,7 @@ def trained_runs_dir(shared_runs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def page(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params.update(query or {})
-    return at.run()
+    return app_session(PAGE, query).run()
 
 
 def no_exception(at: AppTest) -> None:
@@ -102,7 +102,7 @@ def test_every_preset_renders_its_controls_with_its_defaults(runs_dir: Path) -> 
     no_exception(at)
     assert at.selectbox(key="train_preset").value == "gauss1d"
     at.slider(key="train_k").set_value(7).run()          # switching preset must reset this
-    names = view.preset_names()
+    names = settings.preset_names()
     for name in [*names[1:], names[0]]:                 # each one a change of preset
         at.selectbox(key="train_preset").set_value(name).run()
         no_exception(at)
@@ -119,13 +119,13 @@ def test_every_preset_renders_its_controls_with_its_defaults(runs_dir: Path) -> 
         assert at.number_input(key="train_seed").value == defaults.seed
         assert not at.error, (name, [e.value for e in at.error])
         assert at.button(key="train_launch").disabled is False
-    assert "faces" not in view.preset_names()       # no faces file in the test's data directory
+    assert "faces" not in settings.preset_names()       # no faces file in the test's data directory
     assert any("faces" in c.value for c in at.sidebar.caption)
 
 
 def test_the_page_says_where_runs_train(runs_dir: Path) -> None:
     at = page()
-    device = view.machine_device()
+    device = engine.machine_device()
     expected = strings.EN["training.device_cpu"] if device == "cpu" else \
         strings.EN["training.device_gpu"].format(device=device)
     assert expected in [c.value for c in at.caption]
@@ -154,7 +154,7 @@ def test_hand_edited_url_values_are_clamped_or_refused_with_a_message(runs_dir: 
     assert at.slider(key="train_k").value == 1
     assert at.select_slider(key="train_lr_d").value == 0.1
     assert at.select_slider(key="train_lr_g").value == 1e-3          # 0.001 spelled differently
-    assert at.number_input(key="train_iterations").value == view.ITERATION_RANGE[1]
+    assert at.number_input(key="train_iterations").value == fields.ITERATION_RANGE[1]
     assert at.selectbox(key="train_preset").value == "gauss1d"
     assert at.selectbox(key="train_loss").value == PRESETS["gauss1d"].loss
     assert at.number_input(key="train_seed").value == 0
@@ -173,7 +173,7 @@ def test_hand_edited_url_values_are_clamped_or_refused_with_a_message(runs_dir: 
 
 def test_url_values_are_checked_once_per_session(runs_dir: Path) -> None:
     at = page({"train_k": "500"})
-    assert at.slider(key="train_k").value == view.K_RANGE[1] and len(at.warning) == 1
+    assert at.slider(key="train_k").value == fields.K_RANGE[1] and len(at.warning) == 1
     at.slider(key="train_k").set_value(3).run()
     assert at.slider(key="train_k").value == 3 and not at.warning
 
@@ -195,8 +195,8 @@ def test_url_values_are_checked_once_per_session(runs_dir: Path) -> None:
     ("train_optimizer", "rmsprop", None, "ignored"),
 ])
 def test_check_url_value(key: str, raw: str, value: object, outcome: str | None) -> None:
-    field = next(f for f in view.FIELDS if f.key == key)
-    got, got_outcome = view.check_url_value(field, raw)
+    field = next(f for f in fields.FIELDS if f.key == key)
+    got, got_outcome = url.check_url_value(field, raw)
     assert got_outcome == outcome
     if isinstance(value, float):
         assert math.isclose(got, value)
@@ -308,7 +308,9 @@ def test_diverged_failed_and_image_runs_show_their_status_and_charts(trained_run
         at.segmented_control(key="train_view").set_value("library").run()
 
 
-def test_sweep_compare_and_library_work_on_cached_runs(trained_runs_dir: Path) -> None:
+def test_sweep_compare_and_library_work_on_cached_runs(trained_runs_dir: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GAN_EXPLORER_LOCAL", "1")          # the laptop's owner may delete (tests/test_teacher.py: roles)
     runs_dir = trained_runs_dir
     at = page(TINY)
     at.button(key="train_launch").click().run()       # cached when the test above ran first
@@ -356,6 +358,9 @@ def test_sweep_compare_and_library_work_on_cached_runs(trained_runs_dir: Path) -
     assert at.selectbox(key="train_library_run").value == first
     assert at.get("download_button")
     at.button(key="train_library_delete").click().run()
+    assert RunStore(runs_dir).summary(first) is not None             # it asks first, and says what will go
+    assert "This cannot be undone" in at.warning[0].value and first[:6] in at.warning[0].value
+    at.button(key="train_library_delete_yes").click().run()
     no_exception(at)
     assert RunStore(runs_dir).summary(first) is None
     left = len(list(runs_dir.glob("*.h5")))                          # the filter now matches none of them
@@ -377,9 +382,9 @@ def test_english_and_chinese_tables_have_the_same_keys_and_real_chinese() -> Non
 
 
 def test_every_string_the_page_asks_for_exists() -> None:
-    root = Path(PAGE).parents[1]
+    root = Path(__file__).resolve().parents[1]
     literal: set[str] = set()
-    for path in (Path(PAGE), root / "ui" / "training_view.py"):
+    for path in (root / PAGE, *sorted((root / "ui" / "training").glob("*.py"))):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "t" and node.args \
                     and isinstance(node.args[0], ast.Constant):
@@ -389,7 +394,7 @@ def test_every_string_the_page_asks_for_exists() -> None:
                                                   "cancelled", "interrupted")}
     dynamic |= {f"training.outcome.{s}" for s in ("diverged", "failed", "cancelled", "interrupted")}
     dynamic |= {f"training.url.{s}" for s in ("clamped", "rounded", "ignored")}
-    dynamic |= {f"training.plot.{name}" for name in view.plots.DEFAULT_LABELS}
+    dynamic |= {f"training.plot.{name}" for name in plots.DEFAULT_LABELS}
     dynamic |= {f"training.preset.{name}" for name in ISSUE_PRESETS}
     missing = sorted(k for k in literal | dynamic if k not in strings.EN)
     assert not missing

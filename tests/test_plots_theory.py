@@ -52,3 +52,13 @@ def test_figures_carry_the_apps_look_and_room_for_their_labels() -> None:
     logit, d = theory.logistic_discriminator(x, 1.0, 0.0)
     single = plots.discriminators_figure(x, np.ones_like(x), np.ones_like(x), d, d, 0.0, LABELS)
     assert single.layout.margin.r < 60                                    # no right-hand axis, no wide margin
+
+
+def test_the_w1_axis_has_no_zero_label_to_sit_on_the_shift_axis() -> None:
+    result = theory_model.compare(Normal(0.0, 1.0), Normal(2.0, 1.0))
+    sweep = theory_model.divergence_vs_shift(result.p_data.distribution, result.p_g.distribution)
+    fig = plots.shift_sweep_figure(sweep, {k: k for k in ("jsd", "w1", "log2", "shift", "nats", "distance")})
+    ticks = list(fig.layout.yaxis2.tickvals)
+    assert ticks and min(ticks) > 0 and max(ticks) <= fig.layout.yaxis2.range[1]
+    assert plots.positive_ticks(11.0) == [5.0, 10.0] and plots.positive_ticks(1.0) == [0.25, 0.5, 0.75, 1.0]
+    assert plots.positive_ticks(0.0) == []

@@ -273,3 +273,20 @@ def test_every_figure_passes_plotlys_own_validation(name: str) -> None:
     validated = go.Figure(figure.to_dict())           # raises on any invalid property or value
     assert [(t.type, t.name) for t in validated.data] == [(t.type, t.name) for t in figure.data]
     assert validated.layout.height == figure.layout.height
+
+
+def test_the_sweeps_axis_titles_are_large_enough_to_read() -> None:
+    fig = plots.sweep_figure([1, 5], ["1e-4"], np.array([[0.1], [0.2]]), np.array([["a"], ["b"]]), "JSD")
+    assert fig.layout.yaxis.title.text == "k" and fig.layout.yaxis.title.font.size >= 14
+    assert fig.layout.xaxis.title.font.size >= 14
+
+
+def test_the_gallerys_threshold_is_named_in_the_legend_not_written_over_the_bars() -> None:
+    from gan_engine.plots import gallery
+
+    fig = gallery.per_class_comparison(np.full(10, 0.97), np.full(10, 0.99), title="t", x_title="digit",
+                                       y_title="accuracy", generated_name="G", real_name="real", percent=True,
+                                       threshold=0.95, threshold_label="95% bar")
+    assert not fig.layout.annotations
+    line = [trace for trace in fig.data if trace.name == "95% bar"]
+    assert len(line) == 1 and list(line[0].y) == [0.95, 0.95] and line[0].line.dash == "dash"

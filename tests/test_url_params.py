@@ -15,12 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from apphelpers import app_session
 from streamlit.testing.v1 import AppTest
 
-from ui import training_view as view
+from gan_engine.config import PRESETS
 from ui.strings.common import EN, ZH
+from ui.training.fields import ITERATION_RANGE, LR_OPTIONS
 
-REPO = Path(__file__).resolve().parents[1]
 PAGES = ("streamlit_app.py", "pages/1_Theory.py", "pages/2_Training.py", "pages/3_Gallery.py")
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(2)>"
@@ -44,9 +45,7 @@ def runs_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def open_page(page: str, query: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(str(REPO / page), default_timeout=120)
-    at.query_params.update(query)
-    return at.run()
+    return app_session(page, query, timeout=120).run()
 
 
 def strings(node: object) -> Iterator[tuple[object, str]]:
@@ -103,11 +102,11 @@ def test_the_training_page_clamps_or_refuses_each_value_with_a_message(lang: str
     assert not at.exception
     assert at.selectbox(key="train_preset").value == "gauss1d"
     assert at.slider(key="train_k").value == 1
-    assert at.select_slider(key="train_lr_d").value == view.LR_OPTIONS[-1]
-    assert at.select_slider(key="train_lr_g").value == view.PRESETS["gauss1d"].lr_g
-    assert at.number_input(key="train_iterations").value == view.ITERATION_RANGE[1]
-    assert at.selectbox(key="train_loss").value == view.PRESETS["gauss1d"].loss
-    assert at.number_input(key="train_seed").value == view.PRESETS["gauss1d"].seed
+    assert at.select_slider(key="train_lr_d").value == LR_OPTIONS[-1]
+    assert at.select_slider(key="train_lr_g").value == PRESETS["gauss1d"].lr_g
+    assert at.number_input(key="train_iterations").value == ITERATION_RANGE[1]
+    assert at.selectbox(key="train_loss").value == PRESETS["gauss1d"].loss
+    assert at.number_input(key="train_seed").value == PRESETS["gauss1d"].seed
     warnings = [w.value for w in at.warning]
     # preset, k, lr_d, lr_g, iterations, loss, seed: one message each, the raw value in a code span.
     assert len(warnings) == 7, warnings

@@ -135,7 +135,9 @@ class Throttle:
     clears the session's count and its client's.
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 first_delay: float = FIRST_DELAY_SECONDS) -> None:
+        self._first_delay = first_delay
         self._failures: dict[str, int] = {}
         self._until: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -153,7 +155,7 @@ class Throttle:
         with self._lock:
             for name in filter(None, who):
                 self._failures[name] = self._failures.get(name, 0) + 1
-                wait = min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** (self._failures[name] - 1))
+                wait = min(max(MAX_DELAY_SECONDS, self._first_delay), self._first_delay * 2 ** (self._failures[name] - 1))
                 self._until[name] = now + wait
                 delay = max(delay, wait)
         return delay

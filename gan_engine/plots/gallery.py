@@ -64,9 +64,10 @@ def per_class_comparison(generated: np.ndarray, real: np.ndarray, *, title: str,
     figure.add_bar(x=_DIGITS, y=generated, name=generated_name, marker_color=GENERATED_COLOUR)
     figure.add_bar(x=_DIGITS, y=real, name=real_name, marker_color=REAL_COLOUR)
     if threshold is not None:
-        # The label sits on a white patch: the bars near it would otherwise cover it.
-        figure.add_hline(y=threshold, line_dash="dash", line_color="grey", annotation_text=threshold_label,
-                         annotation_position="bottom right", annotation_bgcolor="rgba(255,255,255,0.85)")
+        # The bar to clear is a dashed line named in the legend: a label on the plot sat on the bars.
+        figure.add_scatter(x=[-0.5, len(_DIGITS) - 0.5], y=[threshold, threshold], mode="lines", name=threshold_label,
+                           line={"color": "grey", "dash": "dash"}, hoverinfo="skip", xaxis="x2")
+        figure.update_layout(xaxis2={"range": [-0.5, len(_DIGITS) - 0.5], "overlaying": "x", "visible": False})
     figure.update_layout(barmode="group")
     if percent:
         low = float(np.nanmin(np.concatenate([generated, real, [threshold or 1.0]])))

@@ -150,7 +150,19 @@ def shift_sweep_figure(sweep: ShiftSweep, text: Mapping[str, str]) -> go.Figure:
                    xaxis=dict(title=dict(text=text["shift"])),
                    yaxis=dict(title=dict(text=text["nats"]), range=[0.0, 0.75]),
                    yaxis2=dict(title=dict(text=text["distance"]), range=[0.0, 1.1 * float(np.max(sweep.w1))],
-                               overlaying="y", side="right", showgrid=False, tickmode="auto"))
+                               overlaying="y", side="right", showgrid=False,
+                               # no "0" label: in the corner it sat on the shift axis's last label
+                               tickvals=positive_ticks(1.1 * float(np.max(sweep.w1)))))
+
+
+def positive_ticks(top: float, count: int = 4) -> list[float]:
+    """About `count` round tick values in (0, top]: 1, 2, 2.5 or 5 times a power of ten apart."""
+    if not top > 0.0:
+        return []
+    raw = top / count
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= raw)
+    return [round(step * i, 10) for i in range(1, int(top / step + 1e-9) + 1)]
 
 
 def _title(text: str, domain: list[float]) -> dict:

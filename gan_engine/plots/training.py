@@ -360,4 +360,6 @@ def sweep_figure(k_values: Sequence[int], lr_values: Sequence[str], values: np.n
     ]
     layout = {"xaxis": _axis(_text(labels, "lr"), type="category"),
               "yaxis": _axis(_text(labels, "k"), type="category", autorange="reversed")}
+    for axis in ("xaxis", "yaxis"):
+        layout[axis]["title"]["font"] = {"size": 15}      # a one-letter title ("k") was easy to miss
     return _figure(traces, layout, height=120 + 60 * len(rows))

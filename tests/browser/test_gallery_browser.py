@@ -14,9 +14,19 @@ def image_sources(page) -> list[str]:
 
 
 def choose(page, key: str, option: str) -> None:
-    """Pick `option` in the selectbox with widget key `key`."""
+    """Pick `option` in the selectbox with widget key `key`, and wait for the pictures to change.
+
+    wait_for_app alone can return before the rerun has begun on a loaded machine; a picture
+    that never changes fails here, after 30 s.
+    """
+    before = image_sources(page)
     page.locator(f".st-key-{key} [role='combobox']").click()
     page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_function(
+        """before => {
+            const now = [...document.querySelectorAll("[data-testid='stImage'] img")].map(img => img.getAttribute("src"));
+            return now.length > 0 && JSON.stringify(now) !== JSON.stringify(before);
+        }""", arg=before, timeout=30000)
     wait_for_app(page)
 
 

@@ -10,10 +10,17 @@ from tests.browser.conftest import (assert_no_exception, screenshot, start_serve
 pytestmark = pytest.mark.browser
 
 PAGES = {"Theory": "Theory", "Training": "Training", "Gallery": "Gallery"}
+MENU = {"English": ["Home", "Theory", "Training", "Gallery"], "中文": ["首页", "理论", "训练", "画廊"]}
 
 
 def sidebar_link(page, title: str):
     return page.locator("[data-testid='stSidebar']").get_by_role("link", name=title, exact=True)
+
+
+def menu(page) -> list[str]:
+    """The titles in Streamlit's navigation menu, top to bottom."""
+    links = page.locator("[data-testid='stSidebarNav'] [data-testid='stSidebarNavLink']")
+    return [links.nth(index).inner_text().splitlines()[-1].strip() for index in range(links.count())]
 
 
 def switch_language(page, name: str) -> None:
@@ -25,8 +32,11 @@ def test_home_page_links_to_every_page(page, server) -> None:
     page.goto(server.url)
     wait_for_app(page)
     assert page.locator("h1").first.inner_text() == "GAN Explorer"
-    for title in PAGES:
+    assert menu(page) == MENU["English"]
+    for title, path in PAGES.items():
         assert sidebar_link(page, title).count() == 1
+        main_link = page.locator("[data-testid='stMain'] [data-testid='stPageLink'] a").filter(has_text=f"{title}:")
+        assert main_link.evaluate("link => new URL(link.href).pathname") == f"/{path}"
     screenshot(page, "home")
     assert_no_exception(page)
     assert not page.errors, page.errors
@@ -59,6 +69,14 @@ def test_language_switch_and_shared_link(page, server) -> None:
     switch_language(page, "中文")
     assert page.locator("h1").first.inner_text() == "GAN 探索器"
     assert "lang=" in page.url
+    assert menu(page) == MENU["中文"]
+    # The language stays when the menu opens another page.
+    sidebar_link(page, "训练").click()
+    page.wait_for_url("**/Training?lang=zh")
+    wait_for_app(page, timeout_ms=60000)
+    assert page.locator("h1").first.inner_text() == "训练"
+    page.go_back()
+    wait_for_app(page)
     # The link carries the language: a fresh tab opened on it is in Chinese too.
     shared = page.url
     fresh = page.context.new_page()

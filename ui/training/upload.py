@@ -1,7 +1,7 @@
 """The Training page's "use your own data file": MNIST digits (IDX pair or CSV) and faces (HDF5).
 
 A visitor's upload is handed, in the uploader's callback, to
-`gan_engine.data_uploads.store_upload`, which caps its size, stores it under a name made
+`gan_engine.data.uploads.store_upload`, which caps its size, stores it under a name made
 from its content (never the uploaded name) and validates it with the data loaders, so a
 bad file is one error message here and never reaches a launch. The stored file is then
 used by this session's runs of the matching presets (`uploaded(target)`); it lives in
