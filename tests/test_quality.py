@@ -114,3 +114,44 @@ def test_a_toy_run_that_drops_modes_gets_the_verdict():
     verdict = run_verdict(config, result.metrics)
     assert result.metrics["modes_captured"] < 8
     assert verdict.level in ("partial", "collapse") and "of 8 modes" in verdict.message
+
+
+# ---- recorded where it is trained ------------------------------------------------------------------
+
+def test_a_worker_records_both_judges_scores_at_every_snapshot(runs):
+    from gan_engine.limits import Limits
+    from gan_engine.runs.runner import Runner
+    from gan_engine.runs.store import RunStore
+
+    runner = Runner(RunStore(runs), max_workers=1, limits=Limits.from_env(local=False))
+    config = preset("mnist-cgan", iterations=4, snapshot_every=2, log_every=2, batch_size=32)
+    launch = runner.launch(config)
+    progress = runner.wait(launch.key, timeout=600)
+    assert progress.status == "done", progress.message
+    series = runner.store.metric_series(launch.key)
+    assert series["iteration"].tolist() == [0, 2, 4]
+    for column in ("digits_produced", "min_accuracy", "diversity_ratio", "frechet", "frechet_floor",
+                   "frechet_ratio", "judge_disagreement", *(f"accuracy_{d}" for d in range(10))):
+        assert series[column].notna().all(), column
+    assert "share_0" not in series                     # a conditional run: accuracy, not the histogram
+    assert series["quality_samples"].tolist() == [200, 200, 1000]   # fewer at intermediate snapshots
+    assert (series["frechet_floor"] > 0).all() and (series["frechet"] > series["frechet_floor"]).all()
+    summary = runner.store.summary(launch.key)
+    assert summary.metrics["quality_samples"] == 1000
+    assert summary.metrics["min_accuracy"] == series["min_accuracy"].iloc[-1]
+    assert 0 < summary.metrics["quality_seconds"] < summary.seconds
+    # four iterations teach nothing: the page will say so
+    assert run_verdict(summary.config, summary.metrics).level == "collapse"
+
+
+def test_judging_snapshots_does_not_change_training(judges):
+    config = preset("mnist-gan", iterations=6, snapshot_every=3, batch_size=32)
+    plain = train(config, "cpu")
+    watched = _Metrics()
+    judged = train(config, "cpu", watched, judge=judge.snapshot_judge(config, judges))
+    for a, b in zip(plain.generator.state_dict().values(), judged.generator.state_dict().values()):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    assert [iteration for iteration, _ in watched.rows] == [0, 3, 6]
+    assert all("share_9" in metrics and "min_share" in metrics for _, metrics in watched.rows)
+    assert judged.metrics["quality_samples"] == 1000 and "quality_seconds" in judged.metrics
+    assert judge.snapshot_judge(preset("ring2d"), judges) is None

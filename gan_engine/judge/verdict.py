@@ -89,6 +89,15 @@ MESSAGES = {
 }
 
 
+def quality_metric_names(config: RunConfig) -> tuple[str, ...]:
+    """The judges' one-number scores a run of `config` records (a sweep's or a comparison's
+    choices): none unless it draws MNIST digits; per-digit accuracy or share by conditioning."""
+    if config.target != "mnist":
+        return ()
+    drop = "min_share" if config.conditional else "min_accuracy"
+    return tuple(name for name in QUALITY_SUMMARY_METRICS if name not in (drop, "frechet_floor"))
+
+
 def has_quality_metrics(metrics: Mapping[str, float]) -> bool:
     """Whether `metrics` hold the judges' scores (runs trained before they were recorded do not)."""
     return _finite(metrics.get("digits_produced")) and _finite(metrics.get("diversity_ratio"))
