@@ -21,7 +21,7 @@ _EXPORTS = {
     "score_generator": "evaluation", "score_images": "evaluation", "draw_digits": "evaluation",
     "write_scores": "evaluation",
     "JudgedScores": "quality", "load_judges": "quality", "judge_generator": "quality", "quality_metrics": "quality",
-    "SnapshotJudge": "quality", "snapshot_judge": "quality", "print_judged": "quality",
+    "SnapshotJudge": "quality", "snapshot_judge": "quality", "print_judged": "quality", "read_judged": "quality",
     "Verdict": "verdict", "run_verdict": "verdict",
     "class_histogram": "scores", "feature_stats": "scores", "frechet_distance": "scores",
     "mean_pairwise_distance": "scores", "nearest_images": "scores", "per_class_accuracy": "scores",

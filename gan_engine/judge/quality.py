@@ -39,7 +39,7 @@ from torch import nn
 from gan_engine.config import RunConfig
 from gan_engine.data import NUM_CLASSES
 from gan_engine.judge.classifier import CLASSIFIER_PATH, SECOND_CLASSIFIER_PATH, Classifier, load_classifier
-from gan_engine.judge.evaluation import GeneratorScores, draw_digits, score_images
+from gan_engine.judge.evaluation import SCORE_GROUPS, GeneratorScores, draw_digits, read_scores, score_images
 from gan_engine.judge.verdict import MIN_ACCURACY, MIN_DIVERSITY_RATIO, MIN_SHARE, PRODUCED_ACCURACY, PRODUCED_SHARE
 
 JUDGE_PATHS = (CLASSIFIER_PATH, SECOND_CLASSIFIER_PATH)
@@ -82,6 +82,11 @@ class JudgedScores:
     def accuracy(self) -> np.ndarray:
         """Per requested digit, the lower judge's recognition rate (NaN for unconditional runs)."""
         return self._lowest([s.accuracy for s in self.scores])
+
+    @property
+    def real_accuracy(self) -> np.ndarray:
+        """Per digit, the lower judge's accuracy on real digits it never trained on (its own yardstick)."""
+        return self._lowest([s.real_accuracy for s in self.scores])
 
     @property
     def share(self) -> np.ndarray:
@@ -132,6 +137,17 @@ def judge_generator(generator: nn.Module, latent_dim: int, judges: Sequence[Clas
     images, requested = draw_digits(generator, latent_dim, per_class, seed)
     return JudgedScores(tuple(judge.name for judge in judges),
                         tuple(score_images(images, requested, judge) for judge in judges))
+
+
+def read_judged(path: str | Path) -> tuple[JudgedScores, dict[str, float]] | None:
+    """The scores the judges recorded in a generator's file (`score --write`), and each judge's
+    held-out accuracy by name; None when none is recorded. A file scored before the second
+    judge existed gives judge A's alone. DataError when recorded scores are damaged."""
+    found = [(name, recorded) for name in SCORE_GROUPS if (recorded := read_scores(path, name)) is not None]
+    if not found:
+        return None
+    return (JudgedScores(tuple(name for name, _ in found), tuple(scores for _, (scores, _) in found)),
+            {name: float(attrs["classifier_accuracy"]) for name, (_, attrs) in found})
 
 
 def quality_metrics(judged: JudgedScores) -> dict[str, float]:
