@@ -27,9 +27,10 @@ def digit_input(label: str, key: str, default: int, container=st) -> int:
 
 
 def describe(source: GeneratorSource) -> str:
-    """A generator's name in the picker: the shipped one by name, a run by preset, key and length."""
+    """A generator's name in the picker: a shipped one by the preset it was trained with, a run by
+    preset, key and length."""
     if source.pretrained:
-        return t("gallery.source_pretrained", name=source.spec.removeprefix("pretrained:"))
+        return t("gallery.source_pretrained", name=source.config.preset)
     return t("gallery.source_run", preset=source.config.preset, run=source.spec[:8],
              iterations=source.config.iterations)
 
