@@ -32,7 +32,9 @@ OPTIMIZERS = ("adam", "sgd")
 NORMS = ("none", "layernorm", "batchnorm")
 LR_SCHEDULES = ("constant", "linear")
 PRECISIONS = ("fp32", "bf16")
-CONDITIONINGS = ("concat", "projection")   # one-hot beside the input (the notebook's) or projection D
+# how a conditional D takes the label: one-hot beside the input (the notebook's), a projection of
+# its features, or both at once
+CONDITIONINGS = ("concat", "projection", "both")
 
 
 @dataclass(frozen=True)
