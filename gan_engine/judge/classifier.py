@@ -142,10 +142,12 @@ def classify(model: nn.Module, images: np.ndarray) -> tuple[np.ndarray, np.ndarr
     `images` is (N, 28, 28), uint8 0..255 or float in [0, 1].
     """
     images = as_batch(images)
-    model.eval()
+    # channels-last convolutions run about a third faster on CPU (the same sums, in another order)
+    model.eval().to(memory_format=torch.channels_last)
     predictions, features = [], []
     for start in range(0, len(images), _BATCH):
-        f = model.features(torch.from_numpy(images[start:start + _BATCH]))
+        batch = torch.from_numpy(images[start:start + _BATCH]).unsqueeze(1)              # (B, 1, 28, 28)
+        f = model.features(batch.contiguous(memory_format=torch.channels_last))
         predictions.append(model.out(f).argmax(1).numpy())
         features.append(f.numpy())
     if not predictions:

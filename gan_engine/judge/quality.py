@@ -7,10 +7,12 @@ figure as the lower (stricter) of the two, and how far the judges disagree.
 
 `SnapshotJudge` is what a training run calls at each snapshot (`train.loop.train(judge=...)`,
 wired in by the worker): it returns the quality metrics below, which land in the run's
-metric series and final metrics. Scoring costs time, so intermediate snapshots score
-`INTERMEDIATE_PER_CLASS` samples per digit and the last one `FINAL_PER_CLASS` (1,000 in all,
-the count the project's bars are stated for); the Fréchet distance of a smaller set is biased
-upwards, so the intermediate values read a little worse than the final one. The metrics:
+metric series and final metrics. Scoring must cost at most 5% of a run (about a second per
+1,000 samples for both judges on one CPU core), so intermediate snapshots score
+`INTERMEDIATE_PER_CLASS` samples per digit (200 in all) and the last one `FINAL_PER_CLASS`
+(500); `benchmarks/quality.py` and `gan-explorer score` judge 1,000 per digit, the count the
+project's bars are stated for. The Fréchet distance of a smaller set is biased upwards, so a
+run's values read a little worse than a benchmark's. The metrics:
 
 - `digits_produced` (0-10): conditional, digits recognised in most samples asked for them;
   unconditional, digits that are at least 2% of the samples;
@@ -44,7 +46,7 @@ from gan_engine.judge.verdict import MIN_ACCURACY, MIN_DIVERSITY_RATIO, MIN_SHAR
 
 JUDGE_PATHS = (CLASSIFIER_PATH, SECOND_CLASSIFIER_PATH)
 INTERMEDIATE_PER_CLASS = 20
-FINAL_PER_CLASS = 100
+FINAL_PER_CLASS = 50
 SNAPSHOT_SEED = 0   # the latents every snapshot is judged on (fixed, so snapshots are comparable)
 
 

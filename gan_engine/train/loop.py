@@ -6,8 +6,10 @@ a stop flag polled every iteration) and returns a `TrainResult`. What each snaps
 is in `snapshots.py`.
 
 Options beyond the paper, each off by default: Adam or SGD (momentum = beta1), an EMA of the
-generator (`ema_decay`), the R1 penalty (`r1_gamma`), PacGAN packing (`pack`), a linear
-learning-rate decay (`lr_schedule`) and bfloat16 mixed precision (`precision`).
+generator (`ema_decay`), the R1 penalty (`r1_gamma`), PacGAN packing (`pack`; with
+`pack_by_label` the packed samples of a conditional run share one digit, real and fake alike,
+so D can see a lack of variety within a digit), a linear learning-rate decay (`lr_schedule`)
+and bfloat16 mixed precision (`precision`).
 
 Choices that matter for speed, each keeping the algorithm intact:
 
@@ -242,11 +244,11 @@ class _Loop:
     def sampling_generator(self) -> nn.Module:
         return self.ema.model if self.ema is not None else self.G
 
-    def noise(self, m: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def noise(self, m: int, with_labels: bool = True) -> tuple[torch.Tensor, torch.Tensor | None]:
         """m latent vectors (m, latent_dim) and, for conditional models, uniform labels (m,)."""
         z = torch.randn(m, self.config.latent_dim, generator=self.rng, device=self.device)
         labels = None
-        if self.num_classes:
+        if self.num_classes and with_labels:
             labels = torch.randint(self.num_classes, (m,), generator=self.rng, device=self.device)
         return z, labels
 
@@ -257,9 +259,15 @@ class _Loop:
         # (1) Update D, k times: maximise log D(x) + log(1 - D(G(z))), i.e. minimise the
         # discriminator loss, each time on a fresh minibatch of m real and m generated samples.
         for step in range(config.k):
-            real, real_labels = self.data.sample(m, self.rng)                  # (m, *shape)
-            real_labels = real_labels if self.num_classes else None           # MNIST has labels; only cGANs use them
-            z, fake_labels = self.noise(m)
+            if config.pack_by_label:   # each pack of real and of fake samples shows D one digit's variety
+                real, real_labels = self.data.sample_by_label(m, config.pack, self.rng)   # (m, *shape)
+                z, _ = self.noise(m, with_labels=False)
+                fake_labels = real_labels[torch.randperm(m // config.pack, generator=self.rng, device=self.device)
+                                          .repeat_interleave(config.pack) * config.pack]
+            else:
+                real, real_labels = self.data.sample(m, self.rng)              # (m, *shape)
+                real_labels = real_labels if self.num_classes else None       # MNIST has labels; only cGANs use them
+                z, fake_labels = self.noise(m)
             if config.r1_gamma > 0.0:
                 real.requires_grad_(True)
             with self.autocast():
