@@ -89,20 +89,28 @@ def build_parser(prog: str = "python -m gan_engine") -> argparse.ArgumentParser:
     faces.add_argument("--out", help="output .h5 file")
     faces.add_argument("--limit", type=int, help="at most this many images")
 
-    judge_train = commands.add_parser("train-classifier", help="Train the digit classifier that judges generated "
-                                      "MNIST digits, on the fit part of the held-out split.")
-    judge_train.add_argument("--out", help="output .h5 (default: the shipped file)")
+    judge_train = commands.add_parser("train-classifier", help="Train a digit classifier that judges generated "
+                                      "MNIST digits: judge A on the fit part of the held-out split, judge B "
+                                      "(--judge B) on the held-out part.")
+    judge_train.add_argument("--judge", choices=("A", "B"), default="A",
+                             help="A: the cnn on the fit part; B: the gap-cnn on the held-out part (default A)")
+    judge_train.add_argument("--out", help="output .h5 (default: the judge's shipped file)")
     judge_train.add_argument("--data", help="MNIST file or folder (default: $GAN_EXPLORER_DATA, per-user folder, "
                              "download)")
     judge_train.add_argument("--epochs", type=int, default=30)
+    judge_train.add_argument("--batch-size", type=int, default=128)
+    judge_train.add_argument("--lr", type=float, default=1e-3)
+    judge_train.add_argument("--augment", type=float, default=1.0,
+                             help="scale of the random rotations, scalings and shifts (default 1)")
     judge_train.add_argument("--holdout-fraction", type=float, default=0.2)
     judge_train.add_argument("--split-seed", type=int, default=0)
     judge_train.add_argument("--seed", type=int, default=0)
-    score = command("score", "Score an MNIST generator with the digit classifier.")
+    score = command("score", "Score an MNIST generator with the two digit classifiers (judges A and B).")
     score.add_argument("--run", required=True, help="run key, pretrained:NAME or a .h5 run file")
     score.add_argument("--per-class", type=int, default=1000, help="samples per digit (default 1000)")
     score.add_argument("--seed", type=int, default=0)
-    score.add_argument("--classifier", help="classifier .h5 (default: the shipped one)")
+    score.add_argument("--classifier", action="append",
+                       help="classifier .h5 (repeatable; default: the two shipped judges)")
     score.add_argument("--write", action="store_true", help="record the scores in the run file")
     for sub in (judge_train, score):
         sub.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
@@ -413,12 +421,15 @@ def cmd_convert_faces(args: argparse.Namespace) -> int:
 def cmd_train_classifier(args: argparse.Namespace) -> int:
     import torch
 
-    from gan_engine.judge.classifier import CLASSIFIER_PATH, train_classifier
+    from gan_engine.judge.classifier import CLASSIFIER_PATH, SECOND_CLASSIFIER_PATH, train_classifier
 
     torch.set_num_threads(args.threads)
-    out = args.out or str(CLASSIFIER_PATH)
+    second = args.judge == "B"
+    out = args.out or str(SECOND_CLASSIFIER_PATH if second else CLASSIFIER_PATH)
     classifier = train_classifier(out, args.data, args.holdout_fraction, args.split_seed, args.epochs,
-                                  seed=args.seed, command=_command_line(args),
+                                  batch_size=args.batch_size, lr=args.lr, seed=args.seed, command=_command_line(args),
+                                  architecture="gap-cnn" if second else "cnn",
+                                  train_part="holdout" if second else "fit", augment=args.augment,
                                   progress=lambda e, n, loss: print(f"epoch {e}/{n} loss {loss:.4f}", file=sys.stderr))
     print(f"held-out accuracy {classifier.info['holdout_accuracy']:.4f}, Fréchet floor "
           f"{classifier.info['frechet_floor']:.2f}; wrote {out}")
@@ -429,18 +440,24 @@ def cmd_score(args: argparse.Namespace) -> int:
     import torch
 
     from gan_engine.judge import sampling
-    from gan_engine.judge.classifier import load_classifier
-    from gan_engine.judge.evaluation import print_scores, score_generator, write_scores
+    from gan_engine.judge.evaluation import print_scores, write_scores
+    from gan_engine.judge.quality import judge_generator, load_judges, print_judged
     from gan_engine.runs.store import RunStore, open_run
 
     torch.set_num_threads(args.threads)
     run = open_run(args.run, RunStore(args.runs))
     config, generator, _ = run.load_models("cpu")
-    classifier = load_classifier(args.classifier)
-    scores = score_generator(generator, config.latent_dim, classifier, args.per_class, sampling.check_seed(args.seed))
-    print_scores(scores)
+    judges = load_judges(args.classifier)
+    judged = judge_generator(generator, config.latent_dim, judges, args.per_class, sampling.check_seed(args.seed))
+    for judge, scores in zip(judges, judged.scores):
+        print(f"judge {judge.name} ({judge.info.get('architecture', 'cnn')}, trained on the "
+              f"{judge.info.get('train_part', 'fit')} part):")
+        print_scores(scores)
+    if len(judges) > 1:
+        print_judged(judged)
     if args.write:
-        write_scores(run.path, scores, classifier, _command_line(args))
+        for judge, scores in zip(judges, judged.scores):
+            write_scores(run.path, scores, judge, _command_line(args))
     return 0
 
 

@@ -23,6 +23,9 @@ from gan_engine.errors import ConfigError
 # Bump when a change to the engine would change the result of an existing configuration,
 # so stale cached runs are never served for it.
 ENGINE_FORMAT_VERSION = 1
+# Fields added after format 1 enter the key only when they differ from these defaults, so every
+# configuration that existed before them keeps its key (and its cached run).
+KEYED_WHEN_SET: dict[str, object] = {"pack_by_label": False}
 
 TARGETS = ("gauss1d", "bimodal1d", "ring2d", "grid2d", "mnist", "faces")
 TOY_TARGETS = ("gauss1d", "bimodal1d", "ring2d", "grid2d")
@@ -32,7 +35,9 @@ OPTIMIZERS = ("adam", "sgd")
 NORMS = ("none", "layernorm", "batchnorm")
 LR_SCHEDULES = ("constant", "linear")
 PRECISIONS = ("fp32", "bf16")
-CONDITIONINGS = ("concat", "projection")   # one-hot beside the input (the notebook's) or projection D
+# how a conditional D takes the label: one-hot beside the input (the notebook's), a projection of
+# its features, or both at once
+CONDITIONINGS = ("concat", "projection", "both")
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class RunConfig:
     lr_schedule: str = "constant"   # one of LR_SCHEDULES: "linear" decays both lrs to 0 at the end
     precision: str = "fp32"         # one of PRECISIONS: "bf16" = mixed precision where the device has it
     conditioning: str = "concat"    # one of CONDITIONINGS: how a conditional D takes the label
+    pack_by_label: bool = False     # conditional PacGAN: the samples packed together share one label
     image_size: int = 64            # faces only: side of the square the images are resized to
     data_path: str = ""             # faces / MNIST file or folder; "" = the default search
     seed: int = 0
@@ -92,8 +98,10 @@ class RunConfig:
         return cls(**coerced)
 
     def canonical_json(self) -> str:
-        """The keyed fields plus the engine-format version, as canonical JSON."""
-        keyed = {name: value for name, value in self.to_dict().items() if name != "preset"}
+        """The keyed fields plus the engine-format version, as canonical JSON (a field of
+        `KEYED_WHEN_SET` only when it differs from its default there)."""
+        keyed = {name: value for name, value in self.to_dict().items()
+                 if name != "preset" and not (name in KEYED_WHEN_SET and value == KEYED_WHEN_SET[name])}
         keyed = {name: (repr(float(v)) if isinstance(v, float) else v) for name, v in keyed.items()}
         keyed["engine_format_version"] = ENGINE_FORMAT_VERSION
         return json.dumps(keyed, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
@@ -152,6 +160,9 @@ class RunConfig:
             raise ConfigError("The convolutional (dcgan) architecture is for images; toy targets use mlp.")
         if self.pack > 1 and self.batch_size % self.pack:
             raise ConfigError(f"batch_size ({self.batch_size}) must be a multiple of pack ({self.pack}).")
+        if self.pack_by_label and not (self.conditional and self.pack > 1):
+            raise ConfigError("pack_by_label packs samples of one digit together: it needs a conditional run "
+                              "with pack 2 or more.")
         return self
 
 

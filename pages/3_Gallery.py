@@ -51,8 +51,8 @@ st.caption(t("gallery.model_line", kind=t("gallery.conditional" if model.conditi
              latent=model.latent_dim, preset=model.config.preset, iterations=model.config.iterations))
 if recorded is not None and recorded[0].conditional:
     scores = recorded[0]
-    st.caption(t("gallery.quality_line", n=scores.samples_per_class, accuracy=float(np.min(scores.accuracy)),
-                 diversity=float(np.min(scores.diversity_ratio))))
+    st.caption(t("gallery.quality_line", n=scores.samples // 10, judges=len(scores.names),
+                 accuracy=float(np.nanmin(scores.accuracy)), diversity=scores.min_diversity_ratio))
 
 # ---- the chosen view ----------------------------------------------------------------------------
 views = {name: t(f"gallery.view.{name}") for name in VIEWS if model.conditional or name not in CONDITIONAL_ONLY}

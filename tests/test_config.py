@@ -24,7 +24,7 @@ CHANGED = {
     "iterations": 2001, "latent_dim": 9, "hidden_dim": 65, "hidden_layers": 3, "leaky_slope": 0.1,
     "norm": "layernorm", "pack": 2, "ema_decay": 0.99, "image_size": 32, "data_path": "x.csv", "seed": 1,
     "snapshot_every": 101, "log_every": 11, "lr_schedule": "linear", "precision": "bf16", "r1_gamma": 0.5,
-    "conditioning": "projection",
+    "conditioning": "projection", "pack_by_label": True,
 }
 
 
@@ -38,6 +38,16 @@ def test_every_field_but_the_label_changes_the_key() -> None:
         keys.add(changed.key())
     assert len(keys) == len(CHANGED) + 1
     assert base.replace(preset="my label").key() == base.key()
+
+
+def test_a_field_added_later_keeps_the_older_keys() -> None:
+    # pack_by_label came after format 1: left at its default it is not part of the key, so the
+    # configurations that existed before it keep their keys (and their cached runs)
+    assert "pack_by_label" not in json.loads(RunConfig().canonical_json())
+    assert json.loads(RunConfig(pack_by_label=True).canonical_json())["pack_by_label"] is True
+    assert PRESETS["gauss1d"].key() == "128c2eb6ac3568d2"          # its key before the field existed
+    with pytest.raises(ConfigError, match="pack_by_label"):
+        preset("mnist-gan", pack_by_label=True)                        # unconditional: no digit to group by
 
 
 def test_the_key_is_stable_across_processes_and_hash_seeds() -> None:

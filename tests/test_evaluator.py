@@ -1,8 +1,9 @@
-"""gan_engine.judge: the score mathematics, the classifier file, and the shipped models.
+"""gan_engine.judge: the score mathematics, the classifier files, and the shipped models.
 
-The shipped classifier and generator are checked against what their files claim: the
-classifier's recorded held-out accuracy is recomputed on the held-out images, and the
-shipped conditional generator is scored afresh and must clear the bars the project sets.
+The shipped classifiers (judges A and B) and generator are checked against what their files
+claim: each judge's recorded accuracy is recomputed on the part of the split it never saw,
+and the shipped conditional generator is scored afresh by both and must clear the bars the
+project sets.
 """
 
 from __future__ import annotations
@@ -29,11 +30,21 @@ def classifier() -> judge.Classifier:
 
 
 @pytest.fixture(scope="module")
-def holdout(full_mnist_test_split):
-    """The held-out part the shipped classifier was measured on (it was trained on the full test split)."""
+def second_judge() -> judge.Classifier:
+    return judge.load_classifier(judge.SECOND_CLASSIFIER_PATH)
+
+
+@pytest.fixture(scope="module")
+def split(full_mnist_test_split):
+    """(fit, held-out) parts of the full test split, which the shipped judges were trained and measured on."""
     data = load_mnist(full_mnist_test_split, download=False)
-    _, held = holdout_split(data, MNIST_HOLDOUT_FRACTION, MNIST_SPLIT_SEED)
-    return held
+    return holdout_split(data, MNIST_HOLDOUT_FRACTION, MNIST_SPLIT_SEED)
+
+
+@pytest.fixture(scope="module")
+def holdout(split):
+    """The held-out part judge A was measured on (and judge B trained on)."""
+    return split[1]
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +130,18 @@ def test_shipped_classifier_accuracy_is_what_its_file_says(classifier, holdout):
     assert classifier.info["frechet_floor"] > 0
 
 
+def test_second_judge_is_another_network_trained_on_the_other_part(second_judge, split):
+    fit, held = split
+    info = second_judge.info
+    assert isinstance(second_judge.model, judge.MnistGapClassifier) and second_judge.name == "B"
+    assert (info["train_part"], info["architecture"]) == ("holdout", "gap-cnn")
+    assert (info["train_size"], info["holdout_size"]) == (len(held.labels), len(fit.labels))   # 2,000 and 8,000
+    assert info["holdout_accuracy"] >= 0.975
+    predictions, _ = judge.classify(second_judge.model, fit.images)
+    assert np.mean(predictions == fit.labels) == pytest.approx(info["holdout_accuracy"], abs=1e-9)
+    assert info["frechet_half_size"] == 1000 and info["frechet_floor"] > 0
+
+
 def test_classifier_round_trip_and_damaged_files(classifier, tmp_path):
     copy = tmp_path / "copy.h5"
     judge.save_classifier(copy, classifier)
@@ -151,25 +174,45 @@ def test_train_classifier_learns_from_one_epoch(tmp_path):
     assert judge.load_classifier(out).info["holdout_accuracy"] == trained.info["holdout_accuracy"]
 
 
+def test_the_second_architecture_trains_on_the_held_out_part(tmp_path):
+    torch.set_num_threads(1)
+    out = tmp_path / "b.h5"
+    trained = judge.train_classifier(out, epochs=8, batch_size=32, lr=2e-3, architecture="gap-cnn", train_part="holdout")
+    # the fixture's held-out part: 400 digits to learn from, judged on the other 1,600
+    assert (trained.info["train_size"], trained.info["holdout_size"]) == (400, 1600)
+    assert trained.info["holdout_accuracy"] > 0.3
+    again = judge.load_classifier(out)
+    assert isinstance(again.model, judge.MnistGapClassifier) and again.name == "B"
+    digits = np.random.default_rng(5).random((4, 28, 28)).astype(np.float32)
+    np.testing.assert_array_equal(judge.classify(again.model, digits)[0], judge.classify(trained.model, digits)[0])
+    with pytest.raises(DataError, match="architecture"):
+        judge.train_classifier(out, epochs=1, architecture="resnet")
+
+
 # ---- judging generators ------------------------------------------------------------------------------
 
-def test_shipped_conditional_generator_clears_the_bars(cgan, classifier):
+def test_shipped_conditional_generator_clears_the_bars_by_both_judges(cgan, classifier, second_judge):
     config, generator = cgan
-    scores = judge.score_generator(generator, config.latent_dim, classifier, per_class=200, seed=123)
-    assert scores.conditional
-    assert np.all(scores.accuracy >= 0.93), scores.accuracy     # 1,000 per digit must reach 95% (recorded)
-    assert np.all(scores.diversity_ratio >= 0.8), scores.diversity_ratio
-    assert scores.frechet < 1.5 * scores.frechet_floor   # near the real-vs-real noise floor
+    judged = judge.judge_generator(generator, config.latent_dim, (classifier, second_judge), per_class=200, seed=123)
+    assert judged.conditional and judged.names == ("A", "B")
+    # 1,000 per digit must reach 97% by both (recorded); 200 fresh ones a little less
+    assert np.all(judged.accuracy >= 0.95), judged.accuracy
+    assert judged.min_diversity_ratio >= 0.85, judged.diversity_ratio
+    assert judged.scores[0].frechet < 1.5 * judged.scores[0].frechet_floor   # near the real-vs-real noise floor
 
 
 def test_recorded_scores_of_the_shipped_generator(cgan):
-    recorded = judge.read_scores(open_run("pretrained:mnist-cgan").path)
+    path = open_run("pretrained:mnist-cgan").path
+    recorded = judge.read_judged(path)
     assert recorded is not None
-    scores, attrs = recorded
+    judged, accuracy = recorded
+    assert judged.names == ("A", "B") and judged.samples == 10_000
+    assert judged.meets(0.97, 0.85)
+    assert accuracy["A"] >= 0.98 and accuracy["B"] >= 0.975
+    scores, attrs = judge.read_scores(path)
     assert scores.samples_per_class == 1000
-    assert scores.meets(0.95, 0.8)
-    assert attrs["classifier_accuracy"] >= 0.98
-    assert "gan_engine.evaluator score" in attrs["command"]   # recorded when the file was made
+    assert "gan_engine score" in attrs["command"] and "--write" in attrs["command"]   # recorded when the file was made
+    assert cgan[0].preset == "mnist-cgan"     # the Gallery names it by the preset it was trained with
 
 
 class _IgnoresZ(torch.nn.Module):

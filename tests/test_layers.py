@@ -27,7 +27,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "data": ({"config", "errors", "data"}, set()),
     "theory": ({"errors", "theory"}, set()),
     "train": ({"config", "errors", "data", "theory", "limits", "train"}, set()),
-    "runs": ({"", "config", "errors", "data", "limits", "runs"}, {"train"}),
+    "runs": ({"", "config", "errors", "data", "limits", "runs"}, {"train", "judge"}),
     "judge": ({"", "config", "errors", "data", "judge", "plots", "runs", "train"}, set()),
     "plots": ({"errors", "plots", "theory"}, set()),
     "lab": ({"config", "errors", "lab", "theory", "train"}, set()),

@@ -146,7 +146,8 @@ def test_label_morph_controls(runs):
 
 def test_diagnostics_show_recorded_scores_and_nearest_images(runs):
     at = _open("diagnostics")
-    assert len(at.metric) == 3
+    assert len(at.metric) == 4          # worst digit, diversity, Fréchet, the judges' disagreement
+    assert at.metric[3].label == EN["gallery.metric_disagreement"]
     assert float(at.metric[0].value.rstrip("%")) >= 95.0
     assert float(at.metric[1].value.rstrip("%")) >= 80.0
     assert len(at.get("plotly_chart")) == 2
@@ -234,7 +235,7 @@ def test_an_unconditional_generator_is_not_described_by_digit(runs):
     assert not at.exception, at.exception
     texts = [c.value for c in at.caption]
     assert not any("per digit" in text for text in texts), texts
-    assert EN["gallery.scores_live_unconditional"].format(n=2000, acc=0.99)[:30] in " ".join(texts)
+    assert EN["gallery.scores_live_unconditional"].format(n=2000, judges="")[:30] in " ".join(texts)
 
 
 def test_a_conditional_generator_explains_its_rows(runs):

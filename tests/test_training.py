@@ -262,3 +262,17 @@ def test_faces_train_from_the_notebook_hdf5_format(tmp_path):
     assert recorder.snapshots[-1][1]["images"].shape == (64, 16, 16, 3)
     data = load_real_data(config, CPU)
     assert data.samples.shape == (6, 3, 16, 16) and data.samples.dtype == torch.uint8
+
+
+def test_packs_by_label_show_d_one_digit_at_a_time():
+    config = preset("mnist-cdcgan", hidden_dim=8, conditioning="projection", pack=2, pack_by_label=True,
+                    iterations=2, batch_size=16, snapshot_every=2)
+    data = load_real_data(config, CPU)
+    images, labels = data.sample_by_label(16, 2, torch.Generator().manual_seed(3))
+    pairs = labels.view(8, 2)
+    assert torch.equal(pairs[:, 0], pairs[:, 1]) and len(set(pairs[:, 0].tolist())) > 1
+    assert images.shape == (16, 1, 28, 28) and images.dtype == torch.float32
+    for index in range(16):   # each image is one of its label's
+        matches = (data.samples.float() / 255.0 == images[index]).flatten(1).all(1)
+        assert torch.all(data.labels[matches] == labels[index])
+    assert train(config, "cpu").status == "done"

@@ -1,17 +1,43 @@
-"""Drawing from and scoring trained generators: sampling, the digit classifier, the scores.
+"""Drawing from and scoring trained generators: sampling, the digit classifiers, the scores.
 
 `judge.X` reaches the public names of its modules: sampling (draws, interpolations),
-classifier (the network, its file, its training), scores (NumPy maths), evaluation
-(scoring a generator and recording the scores in its file).
+classifier (the two judges' networks, files and training), scores (NumPy maths), evaluation
+(scoring a generator and recording the scores in its file), quality (two judges at once,
+and the scores a run records at its snapshots), verdict (has a run collapsed? from its
+metrics alone). They are loaded on first use, so `gan_engine.judge.verdict`, which a page
+reads, does not load torch.
 """
 
-from gan_engine.judge.classifier import (CLASSIFIER_PATH, Classifier, MnistClassifier, classify,
-                                         load_classifier, save_classifier, train_classifier)
-from gan_engine.judge.evaluation import GeneratorScores, print_scores, read_scores, score_generator, write_scores
-from gan_engine.judge.scores import (class_histogram, feature_stats, frechet_distance, mean_pairwise_distance,
-                                     nearest_images, per_class_accuracy, within_class_diversity)
+from __future__ import annotations
 
-__all__ = ["CLASSIFIER_PATH", "Classifier", "MnistClassifier", "classify", "load_classifier", "save_classifier",
-           "train_classifier", "GeneratorScores", "print_scores", "read_scores", "score_generator", "write_scores",
-           "class_histogram", "feature_stats", "frechet_distance", "mean_pairwise_distance", "nearest_images",
-           "per_class_accuracy", "within_class_diversity"]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "CLASSIFIER_PATH": "classifier", "SECOND_CLASSIFIER_PATH": "classifier", "Classifier": "classifier",
+    "MnistClassifier": "classifier", "MnistGapClassifier": "classifier", "classify": "classifier",
+    "load_classifier": "classifier", "save_classifier": "classifier", "train_classifier": "classifier",
+    "GeneratorScores": "evaluation", "print_scores": "evaluation", "read_scores": "evaluation",
+    "score_generator": "evaluation", "score_images": "evaluation", "draw_digits": "evaluation",
+    "write_scores": "evaluation",
+    "JudgedScores": "quality", "load_judges": "quality", "judge_generator": "quality", "quality_metrics": "quality",
+    "SnapshotJudge": "quality", "snapshot_judge": "quality", "print_judged": "quality", "read_judged": "quality",
+    "Verdict": "verdict", "run_verdict": "verdict",
+    "class_histogram": "scores", "feature_stats": "scores", "frechet_distance": "scores",
+    "mean_pairwise_distance": "scores", "nearest_images": "scores", "per_class_accuracy": "scores",
+    "within_class_diversity": "scores",
+}
+_MODULES = ("classifier", "evaluation", "quality", "sampling", "scores", "verdict")
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        value = importlib.import_module(f"gan_engine.judge.{name}")
+    elif name in _EXPORTS:
+        value = getattr(importlib.import_module(f"gan_engine.judge.{_EXPORTS[name]}"), name)
+    else:
+        raise AttributeError(f"module 'gan_engine.judge' has no attribute {name!r}")
+    globals()[name] = value
+    return value

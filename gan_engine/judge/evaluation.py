@@ -64,14 +64,14 @@ class GeneratorScores:
         return ok_diversity and (not self.conditional or bool(np.all(self.accuracy >= min_accuracy)))
 
 
-def score_generator(generator: nn.Module, latent_dim: int, classifier: Classifier,
-                    per_class: int = 1000, seed: int = 0) -> GeneratorScores:
-    """Draw 10 * `per_class` samples (per digit for conditional models) and score them.
+def draw_digits(generator: nn.Module, latent_dim: int, per_class: int = 1000,
+                seed: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
+    """The samples a generator is judged on: (images (10 * per_class, 28, 28), requested digits or None).
 
-    The generator must produce 28x28 grey images. Costs about a second per 1,000 samples
-    on one CPU core.
+    Conditional generators draw `per_class` of each digit (the same latents for every
+    digit); unconditional ones 10 * `per_class` from the latents of `seed`. DataError when
+    the generator does not draw 28x28 grey images.
     """
-    n_half = int(classifier.info["frechet_half_size"])
     if sampling.is_conditional(generator):
         images, requested = sampling.conditional_samples(generator, latent_dim, list(range(NUM_CLASSES)),
                                                          per_class, seed)
@@ -79,15 +79,21 @@ def score_generator(generator: nn.Module, latent_dim: int, classifier: Classifie
         images, requested = sampling.unconditional_samples(generator, latent_dim, NUM_CLASSES * per_class, seed), None
     if images.ndim != 3 or images.shape[1:] != (28, 28):
         raise DataError(f"The digit classifier can only judge 28x28 grey images; this generator makes {images.shape[1:]}.")
+    return images, requested
+
+
+def score_images(images: np.ndarray, requested: np.ndarray | None, classifier: Classifier) -> GeneratorScores:
+    """One judge's scores of generated digits (N, 28, 28), asked for `requested` (N,) or unconditional."""
     predictions, features = classify(classifier.model, images)
     groups = requested if requested is not None else predictions
+    n_half = int(classifier.info["frechet_half_size"])
     # an evenly spread subset of the samples, the size of one real half, for the Fréchet distance
     subset = np.linspace(0, len(images) - 1, min(n_half, len(images))).astype(int)
     mean, cov = feature_stats(features[subset])
     ref = classifier.reference
     return GeneratorScores(
         conditional=requested is not None,
-        samples_per_class=per_class,
+        samples_per_class=len(images) // NUM_CLASSES,
         accuracy=per_class_accuracy(predictions, requested) if requested is not None else np.full(NUM_CLASSES, np.nan),
         histogram=class_histogram(predictions),
         diversity=within_class_diversity(features, groups),
@@ -100,13 +106,25 @@ def score_generator(generator: nn.Module, latent_dim: int, classifier: Classifie
     )
 
 
+def score_generator(generator: nn.Module, latent_dim: int, classifier: Classifier,
+                    per_class: int = 1000, seed: int = 0) -> GeneratorScores:
+    """Draw 10 * `per_class` samples (per digit for conditional models) and score them.
+
+    The generator must produce 28x28 grey images. Costs about a second per 1,000 samples
+    on one CPU core.
+    """
+    images, requested = draw_digits(generator, latent_dim, per_class, seed)
+    return score_images(images, requested, classifier)
+
+
 _SCORE_ARRAYS = ("accuracy", "histogram", "diversity", "real_accuracy", "real_histogram", "real_diversity")
-_SCORE_GROUP = "evaluation"
+# the group each judge's scores are recorded in ("evaluation" predates the second judge)
+SCORE_GROUPS = {"A": "evaluation", "B": "evaluation_b"}
 
 
 def write_scores(path: str | Path, scores: GeneratorScores, classifier: Classifier, command: str = "") -> None:
     """Record `scores` (and the judging classifier's held-out accuracy) in the HDF5 file at
-    `path`, group "evaluation", replacing earlier ones.
+    `path`, in the judge's group (`SCORE_GROUPS`: "evaluation" for judge A), replacing earlier ones.
 
     The file is copied, amended and moved back over the original, so an interrupted write
     leaves the previous file intact.
@@ -116,9 +134,10 @@ def write_scores(path: str | Path, scores: GeneratorScores, classifier: Classifi
     shutil.copy2(path, partial)
     try:
         with h5py.File(partial, "a") as f:
-            if _SCORE_GROUP in f:
-                del f[_SCORE_GROUP]
-            group = f.create_group(_SCORE_GROUP)
+            name = SCORE_GROUPS[classifier.name]
+            if name in f:
+                del f[name]
+            group = f.create_group(name)
             for name in _SCORE_ARRAYS:
                 group.create_dataset(name, data=np.asarray(getattr(scores, name), dtype=np.float64))
             group.attrs.update(conditional=scores.conditional, samples_per_class=scores.samples_per_class,
@@ -130,17 +149,18 @@ def write_scores(path: str | Path, scores: GeneratorScores, classifier: Classifi
         partial.unlink(missing_ok=True)
 
 
-def read_scores(path: str | Path) -> tuple[GeneratorScores, dict] | None:
-    """The scores recorded in the file at `path` and their attributes, or None if it has none.
+def read_scores(path: str | Path, judge: str = "A") -> tuple[GeneratorScores, dict] | None:
+    """The scores judge `judge` ("A" or "B") recorded in the file at `path` and their attributes,
+    or None if it has none.
 
     Raises DataError when the file cannot be read or its scores are damaged.
     """
     damaged = f"The evaluation recorded in {Path(path).name} is damaged"
     try:
         with h5py.File(path, "r", locking=False) as f:
-            if _SCORE_GROUP not in f:
+            if SCORE_GROUPS[judge] not in f:
                 return None
-            group = f[_SCORE_GROUP]
+            group = f[SCORE_GROUPS[judge]]
             attrs = {name: plain(value) for name, value in group.attrs.items()}
             arrays = {name: np.asarray(group[name][()], dtype=np.float64) for name in _SCORE_ARRAYS}
         scores = GeneratorScores(conditional=bool(attrs["conditional"]),

@@ -56,6 +56,18 @@ DEFAULT_LABELS: dict[str, str] = {
     "lr": "learning rate",
     "missing": "not trained yet",
     "snapshot": "snapshot",
+    "digits_produced": "digits produced",
+    "min_accuracy": "worst digit recognised",
+    "min_share": "rarest digit's share",
+    "diversity_ratio": "diversity / real",
+    "frechet": "Fréchet distance",
+    "frechet_floor": "real-vs-real floor",
+    "frechet_ratio": "Fréchet / floor (worse judge)",
+    "judge_disagreement": "judges' disagreement",
+    "quality_seconds": "seconds spent judging",
+    "quality_samples": "samples judged",
+    "digit": "digit",
+    "bar": "bar",
 }
 
 _QUARTERS = [0, 0.25, 0.5, 0.75, 1]
@@ -232,6 +244,44 @@ def modes_figure(metrics: pd.DataFrame, n_modes: int, labels: Mapping[str, str] 
                               tickformat=".0%", tickvals=_QUARTERS, showgrid=False)}
     total = f"{_text(labels, 'modes_total')} = {n_modes}"
     return _figure(traces, layout, references=[_hline(n_modes, _COLORS["grey"], total)], cursor=cursor, labels=labels)
+
+
+def quality_figure(metrics: pd.DataFrame, conditional: bool, bars: tuple[float, float],
+                   labels: Mapping[str, str] | None = None) -> go.Figure:
+    """An MNIST run's quality at each snapshot: one faint line per digit (recognition rate, or
+    share of the samples for an unconditional run), the worst digit and the diversity ratio,
+    with the bars (`bars`: per-digit bar, diversity bar) as dotted lines. Fractions, 0-1.
+    """
+    kind = "accuracy" if conditional else "share"
+    worst = f"min_{kind}"
+    data = downsample(metrics.dropna(subset=[worst, "diversity_ratio"]))
+    x = _column(data, "iteration")
+    digit = _text(labels, "digit")
+    traces = [_line(x, _column(data, f"{kind}_{d}"), f"{digit} {d}", _COLORS["grey"], opacity=0.35,
+                    showlegend=False, hovertemplate=f"{digit} {d}: %{{y:.1%}}<extra></extra>")
+              for d in range(10) if f"{kind}_{d}" in data]
+    traces += [_line(x, _column(data, worst), _text(labels, worst), _COLORS["g"], mode="lines+markers"),
+               _line(x, _column(data, "diversity_ratio"), _text(labels, "diversity_ratio"), _COLORS["data"],
+                     mode="lines+markers")]
+    top = max(1.05, float(np.nanmax(_column(data, "diversity_ratio"), initial=0.0)) + 0.05)
+    layout = {"xaxis": _axis(_text(labels, "iteration")), "yaxis": _axis("", range=[0, top], tickformat=".0%")}
+    bar = _text(labels, "bar")
+    references = [_hline(bars[0], _COLORS["g"], f"{bar} {bars[0]:.0%}", position="bottom"),
+                  _hline(bars[1], _COLORS["data"], f"{bar} {bars[1]:.0%}", position="bottom")]
+    return _figure(traces, layout, references=references)
+
+
+def frechet_figure(metrics: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Judge A's Fréchet distance to real digits at each snapshot (log axis) and its real-vs-real floor."""
+    data = downsample(metrics[["iteration", "frechet", "frechet_floor"]].dropna())
+    traces = [_line(_column(data, "iteration"), _column(data, "frechet"), _text(labels, "frechet"), _COLORS["star"],
+                    mode="lines+markers")]
+    floor = float(data["frechet_floor"].iloc[-1]) if len(data) else 0.0
+    layout = {"xaxis": _axis(_text(labels, "iteration")), "yaxis": _axis(_text(labels, "frechet"), type="log")}
+    # shapes and annotations on a log axis take the value's log10
+    references = ([_hline(math.log10(floor), _COLORS["grey"], f"{_text(labels, 'frechet_floor')} {floor:.1f}")]
+                  if floor > 0 else [])
+    return _figure(traces, layout, references=references)
 
 
 def compare_figure(runs: Mapping[str, pd.DataFrame], column: str, reference: float | None = None,

@@ -5,7 +5,10 @@
    only, so a waiting worker costs ~10 MB, not the ~250 MB torch takes.
 2. Train, writing the run file about once a second (adaptively less often when writing is
    slow, so saving never costs more than ~5 % of the time) and at once on the first log,
-   so a page sees progress as soon as there is some.
+   so a page sees progress as soon as there is some. An MNIST run is scored at each
+   snapshot by the two shipped classifiers (`judge.quality.snapshot_judge`), so its quality
+   is in its metric series and final metrics; the Ray task trains through the same
+   `run_training`, so its runs are judged alike.
 3. Write the final state with the weights (synced to disk), then evict least-recently-used
    runs if the cache is over its size limit.
 
@@ -177,7 +180,7 @@ def run_training(config: "RunConfig", device: str, callbacks: Any, on_device: An
 
         if on_device is not None:
             on_device(str(resolve_device(device)))
-        result = train(config, device=device, callbacks=callbacks)
+        result = train(config, device=device, callbacks=callbacks, judge=_snapshot_judge(config))
         return TrainingOutcome(result.status, result.message, result.device, result.seconds, result.iterations,
                                {name: float(value) for name, value in result.metrics.items()},
                                {"generator": state_arrays(result.generator),
@@ -189,6 +192,20 @@ def run_training(config: "RunConfig", device: str, callbacks: Any, on_device: An
     except Exception as error:  # any other crash must still end in a recorded, not-done state
         log.error("training crashed:\n%s", traceback.format_exc())
         return TrainingOutcome("failed", f"Training crashed: {type(error).__name__}: {error}")
+
+
+def _snapshot_judge(config: "RunConfig") -> Any:
+    """What scores an MNIST run's snapshots (None for other targets); when the classifiers
+    cannot be loaded the run still trains, unjudged, and the log says why."""
+    if config.target != "mnist":
+        return None
+    from gan_engine.judge.quality import snapshot_judge
+
+    try:
+        return snapshot_judge(config)
+    except GanExplorerError as error:
+        log.warning("run trains without quality scores: %s", error)
+        return None
 
 
 def fold_outcome(record: "RunRecord", outcome: TrainingOutcome, write_error: OSError | None = None) -> None:

@@ -6,8 +6,10 @@ a stop flag polled every iteration) and returns a `TrainResult`. What each snaps
 is in `snapshots.py`.
 
 Options beyond the paper, each off by default: Adam or SGD (momentum = beta1), an EMA of the
-generator (`ema_decay`), the R1 penalty (`r1_gamma`), PacGAN packing (`pack`), a linear
-learning-rate decay (`lr_schedule`) and bfloat16 mixed precision (`precision`).
+generator (`ema_decay`), the R1 penalty (`r1_gamma`), PacGAN packing (`pack`; with
+`pack_by_label` the packed samples of a conditional run share one digit, real and fake alike,
+so D can see a lack of variety within a digit), a linear learning-rate decay (`lr_schedule`)
+and bfloat16 mixed precision (`precision`).
 
 Choices that matter for speed, each keeping the algorithm intact:
 
@@ -38,6 +40,7 @@ import copy
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -51,6 +54,8 @@ from gan_engine.limits import IMAGE_RUN_THREADS, available_cpus
 from gan_engine.train.losses import discriminator_loss, discriminator_probability, generator_loss, r1_penalty
 from gan_engine.train.models import build_models
 
+# scores an image generator (in eval mode) at a snapshot: (generator, final snapshot?) -> metrics
+ImageJudge = Callable[[nn.Module, bool], dict[str, float]]
 
 
 class TrainingCallbacks:
@@ -60,7 +65,8 @@ class TrainingCallbacks:
         """Every `log_every` iterations: loss_d, loss_g, d_real, d_fake (mean D as probability), seconds."""
 
     def on_metrics(self, iteration: int, metrics: dict[str, float]) -> None:
-        """At each snapshot: "jsd" (1-D); "modes_captured", "hq_fraction", "reverse_kl" (2-D)."""
+        """At each snapshot: "jsd" (1-D); "modes_captured", "hq_fraction", "reverse_kl" (2-D); for
+        images, what the `judge` given to `train` returns (MNIST: `judge.quality`'s metrics)."""
 
     def on_snapshot(self, iteration: int, arrays: dict) -> None:
         """At iteration 0, every `snapshot_every` iterations and at the end (see `snapshots.py`)."""
@@ -219,11 +225,11 @@ class _Loop:
     def sampling_generator(self) -> nn.Module:
         return self.ema.model if self.ema is not None else self.G
 
-    def noise(self, m: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def noise(self, m: int, with_labels: bool = True) -> tuple[torch.Tensor, torch.Tensor | None]:
         """m latent vectors (m, latent_dim) and, for conditional models, uniform labels (m,)."""
         z = torch.randn(m, self.config.latent_dim, generator=self.rng, device=self.device)
         labels = None
-        if self.num_classes:
+        if self.num_classes and with_labels:
             labels = torch.randint(self.num_classes, (m,), generator=self.rng, device=self.device)
         return z, labels
 
@@ -234,9 +240,15 @@ class _Loop:
         # (1) Update D, k times: maximise log D(x) + log(1 - D(G(z))), i.e. minimise the
         # discriminator loss, each time on a fresh minibatch of m real and m generated samples.
         for step in range(config.k):
-            real, real_labels = self.data.sample(m, self.rng)                  # (m, *shape)
-            real_labels = real_labels if self.num_classes else None           # MNIST has labels; only cGANs use them
-            z, fake_labels = self.noise(m)
+            if config.pack_by_label:   # each pack of real and of fake samples shows D one digit's variety
+                real, real_labels = self.data.sample_by_label(m, config.pack, self.rng)   # (m, *shape)
+                z, _ = self.noise(m, with_labels=False)
+                fake_labels = real_labels[torch.randperm(m // config.pack, generator=self.rng, device=self.device)
+                                          .repeat_interleave(config.pack) * config.pack]
+            else:
+                real, real_labels = self.data.sample(m, self.rng)              # (m, *shape)
+                real_labels = real_labels if self.num_classes else None       # MNIST has labels; only cGANs use them
+                z, fake_labels = self.noise(m)
             if config.r1_gamma > 0.0:
                 real.requires_grad_(True)
             with self.autocast():
@@ -283,9 +295,13 @@ class _Loop:
             return logits.split(logits.shape[0] // 2)
         return self.D(real, real_labels), self.D(fake, fake_labels)
 
-def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks | None = None) -> TrainResult:
+def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks | None = None,
+          judge: ImageJudge | None = None) -> TrainResult:
     """Train a GAN as `config` says; report through `callbacks`; return the models and status.
 
+    `judge(generator, final)`, when given, scores an image generator at each snapshot
+    (`final` at the last one); its metrics join the snapshot's (the worker passes
+    `judge.quality.SnapshotJudge` for MNIST runs; this layer does not know the classifiers).
     Raises ConfigError for an invalid configuration or unavailable device and DataError for
     missing or unreadable data, both before any training step.
     """
@@ -295,7 +311,7 @@ def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks 
     configure_threads(small_model=config.is_toy)
     start = time.perf_counter()
     loop = _Loop(config, torch_device, load_real_data(config, torch_device))
-    observer = snapshots.Observer(config, torch_device)
+    observer = snapshots.Observer(config, torch_device, judge)
     total = config.iterations
 
     def result(status: str, iteration: int, message: str = "") -> TrainResult:
@@ -323,5 +339,5 @@ def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks 
             if log_now:
                 callbacks.on_log(iteration, total, dict(scalars))
         if snapshot_now:
-            observer.snapshot(iteration, loop.sampling_generator, loop.D, callbacks)
+            observer.snapshot(iteration, loop.sampling_generator, loop.D, callbacks, final=iteration == total)
     return result("done", total)

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gan_engine.theory.distributions import Distribution1D
+from gan_engine.theory.distributions import Distribution1D, toy_target
 from gan_engine.theory.divergences import jsd_rows
 from gan_engine.errors import ConfigError
 
@@ -244,3 +244,8 @@ register_metric(Metric("jsd", "1d", lambda samples, target: {"jsd": jsd_1d(sampl
 register_metric(Metric("modes", "2d",
                        lambda samples, target: mode_statistics(samples, target.centers, target.sigma),
                        "modes captured, high-quality fraction and reverse KL (PacGAN protocol)"))
+
+
+def mode_count(target: str) -> int:
+    """How many modes the 2-D toy target `target` has (8 for ring2d, 25 for grid2d)."""
+    return len(toy_target(target).centers)

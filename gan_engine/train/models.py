@@ -11,7 +11,8 @@ Conventions shared by every model here:
   weights (B, num_classes); weights let the Gallery morph one digit into another. The label
   is fed to both networks as a one-hot vector (concatenated to z, to the flattened image,
   or as constant planes beside a conv discriminator's image channels); with
-  `conditioning="projection"` the discriminator takes it through a `LabelProjection`.
+  `conditioning="projection"` the discriminator takes it through a `LabelProjection` instead,
+  and with "both" in both ways.
 - PacGAN (Lin et al. 2018): with `pack` > 1 the discriminator judges groups of `pack`
   samples at once, concatenated, so it can see a lack of diversity inside a group; the
   batch must be a multiple of `pack`.
@@ -138,11 +139,13 @@ class MLPDiscriminator(nn.Module):
     """
 
     def __init__(self, data_shape: tuple[int, ...], hidden_dim: int, hidden_layers: int, leaky_slope: float,
-                 norm: str, num_classes: int = 0, pack: int = 1, projection: bool = False) -> None:
+                 norm: str, num_classes: int = 0, pack: int = 1, projection: bool = False,
+                 concat: bool | None = None) -> None:
         super().__init__()
         self.num_classes, self.data_shape, self.pack = num_classes, tuple(data_shape), pack
         self.latent_dim = 0
-        self.concat = bool(num_classes) and not projection   # label beside the input, else projected
+        # label beside the input unless projected (or, with `concat`, beside it as well)
+        self.concat = bool(num_classes) and (not projection if concat is None else concat)
         self.in_dim = math.prod(self.data_shape) + (num_classes if self.concat else 0)
         self.body = _mlp_body(self.in_dim * pack, hidden_dim, hidden_layers, leaky_slope, norm)
         self.out = nn.Linear(hidden_dim, 1)
@@ -241,11 +244,11 @@ class ConvDiscriminator(nn.Module):
     """
 
     def __init__(self, data_shape: tuple[int, ...], width: int, leaky_slope: float, norm: str,
-                 num_classes: int = 0, pack: int = 1, projection: bool = False) -> None:
+                 num_classes: int = 0, pack: int = 1, projection: bool = False, concat: bool | None = None) -> None:
         super().__init__()
         self.num_classes, self.data_shape, self.pack = num_classes, tuple(data_shape), pack
         self.latent_dim = 0
-        self.concat = bool(num_classes) and not projection
+        self.concat = bool(num_classes) and (not projection if concat is None else concat)
         stages, base = conv_stages(data_shape[1])
         layers: list[nn.Module] = []
         c_in, c = (data_shape[0] + (num_classes if self.concat else 0)) * pack, width
@@ -283,14 +286,15 @@ def build_models(config: RunConfig) -> tuple[nn.Module, nn.Module]:
     config.validate()
     shape = data_shape(config)
     classes = NUM_DIGIT_CLASSES if config.conditional else 0
-    projection = config.conditioning == "projection"
+    projection = config.conditioning in ("projection", "both")
+    concat = config.conditioning in ("concat", "both")
     if config.arch == "dcgan":
         generator = ConvGenerator(config.latent_dim, shape, config.hidden_dim, config.norm, classes)
         discriminator = ConvDiscriminator(shape, config.hidden_dim, config.leaky_slope, config.norm, classes,
-                                          config.pack, projection)
+                                          config.pack, projection, concat)
     else:
         generator = MLPGenerator(config.latent_dim, shape, config.hidden_dim, config.hidden_layers,
                                  config.leaky_slope, config.norm, classes)
         discriminator = MLPDiscriminator(shape, config.hidden_dim, config.hidden_layers, config.leaky_slope,
-                                         config.norm, classes, config.pack, projection)
+                                         config.norm, classes, config.pack, projection, concat)
     return generator, discriminator

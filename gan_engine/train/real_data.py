@@ -19,7 +19,7 @@ instead of 983 MB) and each minibatch is converted to float32 in [0, 1].
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -46,6 +46,7 @@ class RealData:
     samples: torch.Tensor
     labels: torch.Tensor | None
     description: str
+    _by_label: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return self.samples.shape[0]
@@ -53,6 +54,30 @@ class RealData:
     def sample(self, m: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor | None]:
         """m samples drawn uniformly with replacement: float32 (m, d) or (m, C, H, W) in [0, 1], labels (m,)."""
         index = torch.randint(len(self), (m,), generator=generator, device=self.samples.device)
+        return self._take(index)
+
+    def sample_by_label(self, m: int, pack: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """m labelled samples in m / pack groups of `pack` consecutive samples of one label.
+
+        Each group's label is that of a uniformly drawn sample (so labels keep the data's
+        frequencies); its members are drawn uniformly, with replacement, among that label's
+        samples. Returns (float32 (m, C, H, W) in [0, 1], labels (m,)).
+        """
+        if self.labels is None:
+            raise DataError(f"{self.description}: no labels to group samples by.")
+        if self._by_label is None:       # sample indices sorted by label, and where each label's run starts
+            order = torch.argsort(self.labels, stable=True)
+            counts = torch.bincount(self.labels)
+            self._by_label = (order, torch.cumsum(counts, 0) - counts, counts)
+        order, starts, counts = self._by_label
+        device = self.samples.device
+        groups = self.labels.index_select(0, torch.randint(len(self), (m // pack,), generator=generator,
+                                                           device=device))                      # (m/pack,)
+        offsets = torch.rand(m // pack, pack, generator=generator, device=device) * counts[groups, None]
+        index = order.index_select(0, (starts[groups, None] + offsets.long()).reshape(-1))        # (m,)
+        return self._take(index)
+
+    def _take(self, index: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         batch = self.samples.index_select(0, index)
         if batch.dtype == torch.uint8:
             batch = batch.float().div_(255.0)

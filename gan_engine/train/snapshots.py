@@ -14,13 +14,16 @@ Arrays (float32 unless stated), per the interface in docs/CONTRACTS.md:
   `grad_points` (Q, 2) and `grad` (Q, 2) = -∂L_G/∂x, the direction the generator's loss
   pushes each generated point (gradient of the summed, not averaged, loss).
 - images: `images` uint8 (n, H, W) or (n, H, W, 3); conditional runs add `labels` int64 (n,),
-  one column per digit.
+  one column per digit. An image run given a judge (`loop.train(judge=...)`) records what it
+  returns as the snapshot's metrics: it draws its own samples, many more than the n shown.
 
 A packed discriminator (PacGAN) judges `pack` samples at once; to draw it as a function of
 one point, each point is shown to it as a pack of `pack` copies of itself.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -46,8 +49,9 @@ NOISE_SEED_OFFSET = 7919    # snapshot noise is seeded apart from the training n
 class Observer:
     """Fixed inputs for a run's snapshots, and the function that takes one."""
 
-    def __init__(self, config: RunConfig, device: torch.device) -> None:
-        self.config, self.device = config, device
+    def __init__(self, config: RunConfig, device: torch.device,
+                 judge: Callable[[nn.Module, bool], dict[str, float]] | None = None) -> None:
+        self.config, self.device, self.judge = config, device, judge
         self.pack = config.pack
         self.latest_metrics: dict[str, float] = {}
         rng = torch.Generator().manual_seed(config.seed + NOISE_SEED_OFFSET)   # CPU: same noise on any device
@@ -73,8 +77,12 @@ class Observer:
             self.grid_x = np.linspace(centers[:, 0].min() - margin, centers[:, 0].max() + margin, FIELD_GRID)
             self.grid_y = np.linspace(centers[:, 1].min() - margin, centers[:, 1].max() + margin, FIELD_GRID)
 
-    def snapshot(self, iteration: int, generator: nn.Module, discriminator: nn.Module, callbacks) -> dict:
-        """Compute the arrays and metrics at `iteration`, pass them to `callbacks`, return the arrays."""
+    def snapshot(self, iteration: int, generator: nn.Module, discriminator: nn.Module, callbacks,
+                 final: bool = False) -> dict:
+        """Compute the arrays and metrics at `iteration`, pass them to `callbacks`, return the arrays.
+
+        `final` marks the run's last snapshot (a judge scores more samples there).
+        """
         modes = generator.training, discriminator.training
         generator.eval()
         discriminator.eval()
@@ -85,6 +93,8 @@ class Observer:
                 arrays, values = self._two_d(generator, discriminator)
             else:
                 arrays, values = self._images(generator)
+                if self.judge is not None:
+                    values = {**values, **self.judge(generator, final)}
         finally:
             generator.train(modes[0])
             discriminator.train(modes[1])

@@ -1,10 +1,11 @@
 """The Gallery page's Diagnostics view: is the generator drawing real-looking, varied digits,
 and is it copying its training set?
 
-Classifier scores of the generator's samples beside real digits' (recorded in the
-generator's file by `gan-explorer score --write`, else computed live and cached), then a
-few samples beside their nearest training images. The classifier and the MNIST split are
-loaded once per server process.
+Two judges (classifiers of different architectures, trained on different digits) score the
+generator's samples (recorded in the generator's file by `gan-explorer score --write`, else
+computed live and cached); every figure shown is the stricter judge's, with how far the
+judges disagree. Then a few samples beside their nearest training images. The judges and
+the MNIST split are loaded once per server process.
 """
 
 from __future__ import annotations
@@ -30,22 +31,23 @@ NEAREST_COUNT = 8        # samples shown with their nearest training image
 NEAREST_REFERENCE = 300  # held-out real digits used for the typical nearest distance
 
 @st.cache_resource(show_spinner=False)
-def classifier() -> judge.Classifier:
-    """The shipped digit classifier (DataError when its file is missing or damaged)."""
-    return judge.load_classifier()
+def judges() -> tuple[judge.Classifier, ...]:
+    """The two shipped digit classifiers (DataError when a file is missing or damaged)."""
+    return judge.load_judges()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def recorded_scores(spec: str, stamp: int, _source: GeneratorSource) -> tuple[judge.GeneratorScores, dict] | None:
-    """The evaluation stored in the generator's file by `gan-explorer score --write`, if any."""
-    return judge.read_scores(_source.path)
+def recorded_scores(spec: str, stamp: int, _source: GeneratorSource) -> tuple[judge.JudgedScores, dict] | None:
+    """The judges' evaluation stored in the generator's file by `gan-explorer score --write`, if any,
+    and each judge's held-out accuracy."""
+    return judge.read_judged(_source.path)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def live_scores(spec: str, stamp: int, _source: GeneratorSource, per_class: int) -> judge.GeneratorScores:
+def live_scores(spec: str, stamp: int, _source: GeneratorSource, per_class: int) -> judge.JudgedScores:
     """Score a generator that carries no recorded evaluation (about a second per 1,000 samples)."""
     model = generator(spec, stamp, _source)
-    return judge.score_generator(model.generator, model.latent_dim, classifier(), per_class)
+    return judge.judge_generator(model.generator, model.latent_dim, judges(), per_class)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -87,7 +89,7 @@ def nearest(spec: str, stamp: int, _source: GeneratorSource, digit: int | None, 
 
 
 def show_diagnostics(args: tuple, model: sampling.LoadedGenerator, seed: int) -> None:
-    """Classifier scores of the generator beside real digits', then nearest training images."""
+    """Both judges' scores of the generator beside real digits', then nearest training images."""
     if model.config.target != "mnist":
         st.info(t("gallery.diag_not_digits"))
         return
@@ -96,38 +98,43 @@ def show_diagnostics(args: tuple, model: sampling.LoadedGenerator, seed: int) ->
     # draws 10 n samples, which the classifier sorts into digits.
     per_digit = "" if model.conditional else "_unconditional"
     if recorded is not None:
-        scores, attrs = recorded
-        n = scores.samples_per_class * (1 if model.conditional else NUM_CLASSES)
-        st.caption(t(f"gallery.scores_recorded{per_digit}", n=n, acc=attrs["classifier_accuracy"]))
+        scores, accuracy = recorded
     else:
         scores = live_scores(*args, LIVE_PER_CLASS)
-        n = LIVE_PER_CLASS * (1 if model.conditional else NUM_CLASSES)
-        st.caption(t(f"gallery.scores_live{per_digit}", n=n, acc=classifier().info["holdout_accuracy"]))
-    cols = st.columns(3)
+        accuracy = {j.name: j.info["holdout_accuracy"] for j in judges()}
+    n = scores.samples // NUM_CLASSES if model.conditional else scores.samples
+    where = "recorded" if recorded is not None else "live"
+    st.caption(t(f"gallery.scores_{where}{per_digit}", n=n, judges=_judges_text(accuracy)))
+    cols = st.columns(4)
     if scores.conditional:
         cols[0].metric(t("gallery.metric_accuracy"), f"{np.nanmin(scores.accuracy):.1%}",
                        help=t("gallery.metric_accuracy_help"))
     else:
-        cols[0].metric(t("gallery.metric_classes"), int(np.sum(scores.histogram >= 0.02)),
-                       help=t("gallery.metric_classes_help"))
-    cols[1].metric(t("gallery.metric_diversity"), f"{np.nanmin(scores.diversity_ratio):.0%}",
+        cols[0].metric(t("gallery.metric_classes"), int(scores.produced.sum()), help=t("gallery.metric_classes_help"))
+    cols[1].metric(t("gallery.metric_diversity"), f"{scores.min_diversity_ratio:.0%}",
                    help=t("gallery.metric_diversity_help"))
-    cols[2].metric(t("gallery.metric_frechet"), f"{scores.frechet:.1f}",
-                   help=t("gallery.metric_frechet_help", floor=scores.frechet_floor, n=scores.frechet_samples))
+    first = scores.scores[0]
+    cols[2].metric(t("gallery.metric_frechet"), f"{first.frechet:.1f}",
+                   help=t("gallery.metric_frechet_help", floor=first.frechet_floor, n=first.frechet_samples,
+                          ratio=scores.frechet_ratio))
+    cols[3].metric(t("gallery.metric_disagreement"), f"{scores.disagreement.max():.1%}",
+                   help=t("gallery.metric_disagreement_help"))
+    st.caption(t("gallery.per_judge", judges="; ".join(_per_judge(scores))))
     names = {"generated_name": t("gallery.generated"), "real_name": t("gallery.real"), "x_title": t("gallery.digit")}
     charts = st.columns(2)
     if scores.conditional:
-        first = plots.per_class_comparison(scores.accuracy, scores.real_accuracy, title=t("gallery.accuracy_title"),
+        chart = plots.per_class_comparison(scores.accuracy, scores.real_accuracy, title=t("gallery.accuracy_title"),
                                            y_title=t("gallery.accuracy_y"), percent=True, threshold=0.95,
                                            threshold_label="95%", **names)
     else:
-        first = plots.class_histogram(scores.histogram, title=t("gallery.histogram_title"), x_title=t("gallery.digit"),
-                                      y_title=t("gallery.histogram_y"), reference=scores.real_histogram,
+        chart = plots.class_histogram(scores.share, title=t("gallery.histogram_title"), x_title=t("gallery.digit"),
+                                      y_title=t("gallery.histogram_y"), reference=first.real_histogram,
                                       generated_name=t("gallery.generated"), reference_name=t("gallery.real"))
-    charts[0].plotly_chart(first, width="stretch", key="gallery_scores_plot")
-    charts[1].plotly_chart(plots.per_class_comparison(scores.diversity, scores.real_diversity,
+    charts[0].plotly_chart(chart, width="stretch", key="gallery_scores_plot")
+    charts[1].plotly_chart(plots.per_class_comparison(scores.diversity_ratio, np.ones(10),
                                                       title=t("gallery.diversity_title"),
-                                                      y_title=t("gallery.diversity_y"), **names),
+                                                      y_title=t("gallery.diversity_y"), percent=True, threshold=0.8,
+                                                      threshold_label="80%", **names),
                            width="stretch", key="gallery_diversity_plot")
     st.caption(t("gallery.diversity_explain"))
 
@@ -142,3 +149,20 @@ def show_diagnostics(args: tuple, model: sampling.LoadedGenerator, seed: int) ->
     st.image(found.matches.png, caption=t("gallery.nearest_matches"), output_format="PNG")
     st.caption(t("gallery.nearest_explain", distances=", ".join(f"{d:.3f}" for d in found.distances),
                  real=found.real_median))
+
+
+def _judges_text(accuracy: dict[str, float]) -> str:
+    """ "judge A 98.75%, judge B 97.9%": each judge's accuracy on real digits it never saw."""
+    return ", ".join(t("gallery.judge_accuracy", name=name, acc=value) for name, value in accuracy.items())
+
+
+def _per_judge(scores: judge.JudgedScores) -> list[str]:
+    """Each judge's own worst digit (accuracy, or share of the samples) and worst diversity."""
+    texts = []
+    for name, one in zip(scores.names, scores.scores):
+        worst = np.nanmin(one.accuracy) if scores.conditional else float(one.histogram.min())
+        ratio = one.diversity_ratio[scores.produced]
+        ratio = ratio[np.isfinite(ratio)]
+        texts.append(t("gallery.judge_line_conditional" if scores.conditional else "gallery.judge_line_share",
+                       name=name, worst=worst, diversity=float(ratio.min()) if len(ratio) else 0.0))
+    return texts

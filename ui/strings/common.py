@@ -1,6 +1,7 @@
 """Strings shared by every page and the home page."""
 
 from gan_engine.data.uploads import UPLOAD_MESSAGES
+from gan_engine.judge.verdict import MESSAGES as VERDICT_MESSAGES
 from gan_engine.limits import BATCH_TOO_LARGE, RUN_TOO_LARGE
 from gan_engine.runs.imports import IMPORT_MESSAGES
 
@@ -61,6 +62,7 @@ EN = {
     "engine.batch_too_large": BATCH_TOO_LARGE,
     **{f"engine.{message_id}": text for message_id, text in UPLOAD_MESSAGES.items()},
     **{f"engine.{message_id}": text for message_id, text in IMPORT_MESSAGES.items()},
+    **{f"engine.{message_id}": text for message_id, text in VERDICT_MESSAGES.items()},
 }
 
 ZH = {
@@ -132,4 +134,12 @@ ZH = {
     "engine.import_not_run": "{name} 不是 GAN 探索器的训练文件（不是 HDF5）：请从训练记录库下载。",
     "engine.import_busy": "这个配置正在本服务器上训练；{name} 没有导入。",
     "engine.import_refused": "{name} 无法导入：{problem}。",
+    "engine.verdict_collapse_digits": "模式坍塌：10 个数字中只生成了 {produced} 个，多样性是真实数字的 {diversity:.0%}。",
+    "engine.verdict_partial_recognised": "尚未学好：10 个数字中生成了 {produced} 个，最差的（{weakest}）识别率 {weakest_value:.0%}（标准 {bar:.0%}），多样性是真实数字的 {diversity:.0%}（标准 {diversity_bar:.0%}）。",
+    "engine.verdict_partial_share": "尚未学好：10 个数字中生成了 {produced} 个，最少的（{weakest}）占样本的 {weakest_value:.1%}（标准 {bar:.0%}），多样性是真实数字的 {diversity:.0%}（标准 {diversity_bar:.0%}）。",
+    "engine.verdict_ok_recognised": "每个数字都生成了：最差的（{weakest}）识别率 {weakest_value:.0%}，多样性是真实数字的 {diversity:.0%}。",
+    "engine.verdict_ok_share": "每个数字都生成了：最少的（{weakest}）占样本的 {weakest_value:.1%}，多样性是真实数字的 {diversity:.0%}。",
+    "engine.verdict_collapse_modes": "模式坍塌：{modes} 个模式中只捕获了 {captured} 个。",
+    "engine.verdict_partial_modes": "丢失或错过了模式：{modes} 个模式中捕获了 {captured} 个，{hq:.0%} 的样本落在模式附近。",
+    "engine.verdict_ok_modes": "每个模式都捕获了：{captured} / {modes}，{hq:.0%} 的样本落在模式附近。",
 }

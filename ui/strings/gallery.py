@@ -20,8 +20,9 @@ EN = {
     "gallery.conditional": "Conditional",
     "gallery.unconditional": "Unconditional",
     "gallery.quality_line": (
-        "Measured by the shipped classifier on {n:,} samples per digit: every digit recognised at least "
-        "{accuracy:.1%} of the time; within-class diversity at least {diversity:.0%} of real digits'."
+        "Measured by {judges} judges on {n:,} samples per digit, the stricter one counting: every digit "
+        "recognised at least {accuracy:.1%} of the time; within-class diversity at least {diversity:.0%} of real "
+        "digits'."
     ),
     "gallery.seed": "Seed",
     "gallery.link_generator": "The generator `{value}` is not on this server; showing {shown}.",
@@ -71,18 +72,30 @@ EN = {
     "gallery.morph_caption": "z fixed by seed {seed}; the class input slides from {start} to {end}.",
     "gallery.diag_not_digits": "The digit classifier can only judge 28x28 MNIST digits; this generator makes other images.",
     "gallery.scores_recorded": (
-        "Recorded with the generator: {n:,} samples per digit judged by the shipped classifier "
-        "(held-out accuracy {acc:.2%})."
+        "Recorded with the generator: {n:,} samples per digit judged by the shipped classifiers ({judges} on real "
+        "digits they never saw). Every figure is the stricter judge's."
     ),
     "gallery.scores_live": (
-        "Computed now: {n:,} samples per digit judged by the shipped classifier (held-out accuracy {acc:.2%})."
+        "Computed now: {n:,} samples per digit judged by the shipped classifiers ({judges} on real digits they "
+        "never saw). Every figure is the stricter judge's."
+    ),
+    "gallery.judge_accuracy": "judge {name} {acc:.2%}",
+    "gallery.per_judge": "Each judge alone: {judges}.",
+    "gallery.judge_line_conditional": "judge {name}: worst digit {worst:.1%}, worst diversity {diversity:.0%}",
+    "gallery.judge_line_share": "judge {name}: rarest digit {worst:.1%} of the samples, worst diversity {diversity:.0%}",
+    "gallery.metric_disagreement": "Judges' disagreement",
+    "gallery.metric_disagreement_help": (
+        "The largest difference between the two judges on any one digit (accuracy, or share of the samples). "
+        "Judge A is a small CNN trained on the digits the generators train on; judge B a CNN of another design "
+        "trained on the held-out digits. A large disagreement means a score rests on one judge's quirks."
     ),
     "gallery.scores_live_unconditional": (
-        "Computed now: {n:,} samples, each read as a digit by the shipped classifier (held-out accuracy {acc:.2%})."
+        "Computed now: {n:,} samples, each read as a digit by the shipped classifiers ({judges} on real digits "
+        "they never saw). Every figure is the stricter judge's."
     ),
     "gallery.scores_recorded_unconditional": (
-        "Recorded with the generator: {n:,} samples, each read as a digit by the shipped classifier "
-        "(held-out accuracy {acc:.2%})."
+        "Recorded with the generator: {n:,} samples, each read as a digit by the shipped classifiers ({judges} on "
+        "real digits they never saw). Every figure is the stricter judge's."
     ),
     "gallery.metric_accuracy": "Worst digit's accuracy",
     "gallery.metric_accuracy_help": "Share of samples asked to be digit c that the classifier reads as c, for the weakest digit.",
@@ -92,8 +105,9 @@ EN = {
     "gallery.metric_diversity_help": "Within-class diversity of the samples divided by that of real digits, for the weakest digit.",
     "gallery.metric_frechet": "Fréchet distance",
     "gallery.metric_frechet_help": (
-        "Between the classifier's features of {n} samples and of real held-out digits (lower is better). "
-        "Two halves of the real digits are {floor:.1f} apart: that is the best reachable value."
+        "Judge A's distance between the features of {n} samples and of real held-out digits (lower is better). "
+        "Two halves of the real digits are {floor:.1f} apart: that is the best reachable value. The worse of the "
+        "two judges puts the samples at {ratio:.2f} times its floor."
     ),
     "gallery.generated": "generated",
     "gallery.real": "real digits",
@@ -102,7 +116,7 @@ EN = {
     "gallery.histogram_title": "Which digits the samples are",
     "gallery.histogram_y": "share of samples",
     "gallery.diversity_title": "Within-class diversity",
-    "gallery.diversity_y": "mean feature distance",
+    "gallery.diversity_y": "diversity / real digits'",
     "gallery.diversity_explain": (
         "Diversity: the mean distance between two images of the same digit, measured in the classifier's "
         "128 penultimate features. A collapsed generator that draws the same 7 for every z scores near zero."
@@ -136,8 +150,8 @@ ZH = {
     "gallery.conditional": "条件",
     "gallery.unconditional": "无条件",
     "gallery.quality_line": (
-        "由随附的分类器在每个数字 {n:,} 个样本上测得：每个数字被正确识别的比例至少为 {accuracy:.1%}；"
-        "类内多样性至少为真实数字的 {diversity:.0%}。"
+        "由 {judges} 位评审在每个数字 {n:,} 个样本上测得（以较严格者为准）：每个数字被正确识别的比例至少为 "
+        "{accuracy:.1%}；类内多样性至少为真实数字的 {diversity:.0%}。"
     ),
     "gallery.seed": "种子",
     "gallery.link_generator": "本服务器上没有生成器 `{value}`；改为显示 {shown}。",
@@ -185,10 +199,16 @@ ZH = {
     "gallery.morph_to": "目标数字",
     "gallery.morph_caption": "z 由种子 {seed} 固定；类别输入从 {start} 滑向 {end}。",
     "gallery.diag_not_digits": "数字分类器只能评判 28x28 的 MNIST 数字；这个生成器生成的是其他图像。",
-    "gallery.scores_recorded": "随生成器记录的评估：每个数字 {n:,} 个样本，由随附的分类器评判（留出集准确率 {acc:.2%}）。",
-    "gallery.scores_live": "当场计算：每个数字 {n:,} 个样本，由随附的分类器评判（留出集准确率 {acc:.2%}）。",
-    "gallery.scores_live_unconditional": "当场计算：{n:,} 个样本，每个都由随附的分类器认作某个数字（留出集准确率 {acc:.2%}）。",
-    "gallery.scores_recorded_unconditional": "随生成器记录的评估：{n:,} 个样本，每个都由随附的分类器认作某个数字（留出集准确率 {acc:.2%}）。",
+    "gallery.scores_recorded": "随生成器记录的评估：每个数字 {n:,} 个样本，由随附的两个分类器评判（在它们从未见过的真实数字上：{judges}）。每个数字都取较严格评审的结果。",
+    "gallery.scores_live": "当场计算：每个数字 {n:,} 个样本，由随附的两个分类器评判（在它们从未见过的真实数字上：{judges}）。每个数字都取较严格评审的结果。",
+    "gallery.scores_live_unconditional": "当场计算：{n:,} 个样本，每个都由随附的两个分类器认作某个数字（在它们从未见过的真实数字上：{judges}）。每个数字都取较严格评审的结果。",
+    "gallery.scores_recorded_unconditional": "随生成器记录的评估：{n:,} 个样本，每个都由随附的两个分类器认作某个数字（在它们从未见过的真实数字上：{judges}）。每个数字都取较严格评审的结果。",
+    "gallery.judge_accuracy": "评审 {name} {acc:.2%}",
+    "gallery.per_judge": "各评审单独的结果：{judges}。",
+    "gallery.judge_line_conditional": "评审 {name}：最差数字 {worst:.1%}，最差多样性 {diversity:.0%}",
+    "gallery.judge_line_share": "评审 {name}：最少的数字占样本 {worst:.1%}，最差多样性 {diversity:.0%}",
+    "gallery.metric_disagreement": "评审之间的分歧",
+    "gallery.metric_disagreement_help": "两位评审在任一数字上（准确率或样本占比）的最大差异。评审 A 是用生成器训练所用数字训练的小型 CNN；评审 B 是另一种结构的 CNN，用留出的数字训练。分歧大说明某个分数依赖于某一位评审的偏差。",
     "gallery.metric_accuracy": "最差数字的准确率",
     "gallery.metric_accuracy_help": "要求生成数字 c 的样本中被分类器认作 c 的比例，取表现最差的数字。",
     "gallery.metric_classes": "生成的数字种类",
@@ -197,8 +217,8 @@ ZH = {
     "gallery.metric_diversity_help": "样本的类内多样性除以真实数字的类内多样性，取表现最差的数字。",
     "gallery.metric_frechet": "Fréchet 距离",
     "gallery.metric_frechet_help": (
-        "分类器特征空间中 {n} 个样本与真实留出数字之间的距离（越低越好）。真实数字的两半之间相距 {floor:.1f}："
-        "这是能达到的最好值。"
+        "评审 A 的特征空间中 {n} 个样本与真实留出数字之间的距离（越低越好）。真实数字的两半之间相距 {floor:.1f}："
+        "这是能达到的最好值。两位评审中较严格的一位给出的距离是其下限的 {ratio:.2f} 倍。"
     ),
     "gallery.generated": "生成",
     "gallery.real": "真实数字",
@@ -207,7 +227,7 @@ ZH = {
     "gallery.histogram_title": "样本分别是哪些数字",
     "gallery.histogram_y": "样本占比",
     "gallery.diversity_title": "类内多样性",
-    "gallery.diversity_y": "平均特征距离",
+    "gallery.diversity_y": "多样性 / 真实数字",
     "gallery.diversity_explain": (
         "多样性：同一数字的两张图像之间的平均距离，在分类器倒数第二层的 128 维特征中度量。对每个 z 都画出"
         "同一个 7 的崩溃生成器，得分接近零。"

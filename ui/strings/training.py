@@ -114,6 +114,14 @@ EN = {
     "training.no_data_yet": "No iterations logged yet.",
     "training.scrubber": "Snapshot at iteration",
     "training.snapshot_at": "Snapshot at iteration {iteration}.",
+    "training.verdict_so_far": "So far: {verdict}",
+    "training.frechet_help": ("Judge A's Fréchet distance between the features of 1,000 generated digits and real "
+                              "ones; two sets of real digits are {floor:.1f} apart (the floor). The worse of the two "
+                              "judges puts this run at {ratio:.2f} times its floor."),
+    "training.disagreement_help": ("The largest difference between the two judges (two classifiers of different "
+                                   "architectures, trained on different digits) on any one digit. Every figure "
+                                   "here is the stricter judge's."),
+    "training.quality_cost": "Judging the snapshots took {seconds:.1f} s, {share:.1%} of the run.",
     "training.this_run": "this run",
     "training.anchors_title": "Against published results",
     "training.anchor_method": "method",
@@ -288,6 +296,12 @@ ZH = {
     "training.no_data_yet": "还没有记录任何迭代。",
     "training.scrubber": "快照所在的迭代",
     "training.snapshot_at": "第 {iteration} 次迭代时的快照。",
+    "training.verdict_so_far": "目前：{verdict}",
+    "training.frechet_help": "评审 A 计算的 1,000 个生成数字与真实数字特征之间的 Fréchet 距离；两组真实数字之间相距 "
+                             "{floor:.1f}（下限）。两位评审中较严格的一位给出的距离是其下限的 {ratio:.2f} 倍。",
+    "training.disagreement_help": "两位评审（两个结构不同、用不同数字训练的分类器）在任一数字上的最大分歧。"
+                                  "这里的每个数字都取较严格评审的结果。",
+    "training.quality_cost": "评审快照用了 {seconds:.1f} 秒，占本次训练的 {share:.1%}。",
     "training.this_run": "本次训练",
     "training.anchors_title": "与已发表结果对比",
     "training.anchor_method": "方法",
@@ -386,4 +400,16 @@ ZH = {
     "training.plot.lr": "学习率",
     "training.plot.missing": "尚未训练",
     "training.plot.snapshot": "快照",
+    "training.plot.digits_produced": "生成的数字种类",
+    "training.plot.min_accuracy": "最差数字的识别率",
+    "training.plot.min_share": "最少数字的占比",
+    "training.plot.diversity_ratio": "多样性 / 真实数字",
+    "training.plot.frechet": "Fréchet 距离",
+    "training.plot.frechet_floor": "真实对真实的下限",
+    "training.plot.frechet_ratio": "Fréchet / 下限（较严格评审）",
+    "training.plot.judge_disagreement": "评审之间的分歧",
+    "training.plot.quality_seconds": "评审用时（秒）",
+    "training.plot.quality_samples": "评审的样本数",
+    "training.plot.digit": "数字",
+    "training.plot.bar": "标准",
 }

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gan_engine.config import RunConfig
+from gan_engine.judge.verdict import MIN_ACCURACY, MIN_DIVERSITY_RATIO, MIN_SHARE
 from gan_engine.plots import training as plots
 from gan_engine.theory.distributions import toy_target
 from gan_engine.train import anchors
@@ -30,6 +31,15 @@ def finished_series(root: str, key: str, finished: float) -> tuple[pd.DataFrame,
     """Loss series, metric series and snapshot iterations of a finished (immutable) run."""
     runs = runner_for(root).store
     return runs.series(key), runs.metric_series(key), runs.snapshot_iterations(key)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def latest_metrics(root: str, key: str, version: Hashable) -> dict[str, float]:
+    """The metrics of a live run's latest snapshot (`version` changes with each new snapshot)."""
+    metrics = runner_for(root).store.metric_series(key)
+    if metrics.empty:
+        return {}
+    return {name: float(value) for name, value in metrics.iloc[-1].items() if name != "iteration"}
 
 
 def plot_labels(language: str | None = None) -> dict[str, str]:
@@ -67,7 +77,7 @@ def snapshot_figures(root: str, key: str, version: Hashable, index: int | None, 
     """(iteration, figures) of snapshot `index` (None: the latest); None before the first.
 
     Figures: the 1-D Figure 1 and JSD, the 2-D samples/heatmap/arrows and modes, or the
-    image grid. `version`: a finished run's finish time; for a live run (snapshot count,
+    image grid (and for a judged MNIST run its quality and Fréchet distance over iterations). `version`: a finished run's finish time; for a live run (snapshot count,
     latest snapshot's iteration), which changes exactly when a snapshot is written (the
     count alone can repeat once a long run starts thinning its snapshots), so a live
     run's snapshot figures are built once per snapshot, not once per poll.
@@ -91,6 +101,11 @@ def snapshot_figures(root: str, key: str, version: Hashable, index: int | None, 
             figures.append(plots.modes_figure(metrics, distribution.n_modes, names, cursor=cursor))
     elif "images" in snapshot:
         figures.append(plots.image_grid_figure(snapshot["images"], snapshot.get("labels")))
+        conditional = "labels" in snapshot
+        if f"min_{'accuracy' if conditional else 'share'}" in metrics:
+            bars = (MIN_ACCURACY if conditional else MIN_SHARE, MIN_DIVERSITY_RATIO)
+            figures.append(plots.quality_figure(metrics, conditional, bars, names))
+            figures.append(plots.frechet_figure(metrics, names))
     return iterations[index], figures
 
 
@@ -111,8 +126,12 @@ def render_charts(key: str, config: RunConfig, curve_version: Hashable, snapshot
         return
     iteration, figures = shown
     st.caption(t("training.snapshot_at", iteration=iteration))
-    for column, figure in zip(st.columns(2) if len(figures) == 2 else [st.container()], figures):
-        column.plotly_chart(figure, width="stretch")
+    if len(figures) == 1:
+        st.plotly_chart(figures[0], width="stretch")
+        return
+    for start in range(0, len(figures), 2):          # two figures a row
+        for column, figure in zip(st.columns(2), figures[start:start + 2]):
+            column.plotly_chart(figure, width="stretch")
 
 
 def _present(value: object) -> bool:

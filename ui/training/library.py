@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from gan_engine.errors import GanExplorerError
+from gan_engine.judge.verdict import QUALITY_SUMMARY_METRICS
 from gan_engine.plots import training as plots
 from gan_engine.runs import FINISHED_STATUSES
 from ui import roles, teacher
@@ -22,7 +23,8 @@ from ui.training.runs_table import run_label
 from ui.training.settings import request_open
 from ui.training.url import shown_text
 
-COMPARE_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake", "jsd", "modes_captured", "hq_fraction")
+COMPARE_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake", "jsd", "modes_captured", "hq_fraction",
+                   *(name for name in QUALITY_SUMMARY_METRICS if name != "frechet_floor"))
 
 
 def open_chosen(state_key: str) -> None:
@@ -52,7 +54,7 @@ def show_compare_view() -> None:
             series, metrics, _ = finished_series(engine.runs_root(), key, run_summary.finished or 0.0)
             frames[labels[key]] = series if column in series else metrics
     reference = 0.5 if column in ("d_real", "d_fake") else None
-    st.plotly_chart(plots.compare_figure(frames, column, reference, plot_labels(), log_y=column == "jsd"),
+    st.plotly_chart(plots.compare_figure(frames, column, reference, plot_labels(), log_y=column in ("jsd", "frechet")),
                     width="stretch")
 
 

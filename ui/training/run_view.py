@@ -19,7 +19,7 @@ from gan_engine.runs import ACTIVE, CACHED_STATUSES, RunSummary
 from gan_engine.runs.runner import Launch
 from ui import roles, teacher
 from ui.i18n import error_text, t
-from ui.training import charts, engine
+from ui.training import charts, engine, quality
 from ui.training.fields import PRESET_KEY
 from ui.training.settings import config_from_widgets
 
@@ -129,6 +129,9 @@ def live_run(key: str, run_config: RunConfig) -> None:
         show_where(progress.node, progress.device)
     teacher.attachments().watching(key, teacher.visitor_id())
     cancel_control(key)
+    if progress.snapshot_count:
+        latest = charts.latest_metrics(engine.runs_root(), key, (progress.snapshot_count, progress.snapshot_iteration))
+        quality.render_verdict(run_config, latest, live=True)
     # The snapshot figures are rebuilt when a new snapshot has been written, not on every poll.
     charts.render_charts(key, run_config, progress.iteration, (progress.snapshot_count, progress.snapshot_iteration))
 
@@ -176,9 +179,8 @@ def finished_run(summary: RunSummary) -> None:
     st.caption(t(caption, device=summary.device or "?", seconds=format_seconds(summary.seconds),
                  iteration=summary.iteration, total=summary.total))
     show_where(summary.node, summary.device)
-    if summary.metrics:
-        for column, (name, value) in zip(st.columns(len(summary.metrics)), summary.metrics.items()):
-            column.metric(charts.metric_label(name), f"{value:.4g}")
+    quality.render_verdict(summary.config, summary.metrics)
+    quality.render_headline_metrics(summary.config, summary.metrics, summary.seconds)
     iterations = charts.finished_series(engine.runs_root(), summary.key, summary.finished or 0.0)[2]
     index = None
     if len(iterations) > 1:

@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from gan_engine.config import RunConfig
+from gan_engine.judge.verdict import quality_metric_names
 from gan_engine.errors import GanExplorerError
 from gan_engine.plots import training as plots
 from gan_engine.runs import ACTIVE, CACHED_STATUSES
@@ -27,12 +28,14 @@ SWEEP_K_OPTIONS = (1, 2, 3, 5, 10)
 
 
 def metric_names(config: RunConfig) -> tuple[str, ...]:
-    """The final metrics a run of this target reports (scalars of the last log for images)."""
+    """The final metrics a run of this target reports: for MNIST the judges' quality scores
+    first, then (for every image target) the scalars of the last log."""
     if config.data_dim == 1:
         return ("jsd",)
     if config.data_dim == 2:
         return ("modes_captured", "hq_fraction", "reverse_kl")
-    return ("loss_d", "loss_g", "d_real", "d_fake")
+    losses = ("loss_d", "loss_g", "d_real", "d_fake")
+    return quality_metric_names(config) + losses if config.target == "mnist" else losses
 
 
 @dataclass(frozen=True)
