@@ -24,7 +24,7 @@ CHANGED = {
     "iterations": 2001, "latent_dim": 9, "hidden_dim": 65, "hidden_layers": 3, "leaky_slope": 0.1,
     "norm": "layernorm", "pack": 2, "ema_decay": 0.99, "image_size": 32, "data_path": "x.csv", "seed": 1,
     "snapshot_every": 101, "log_every": 11, "lr_schedule": "linear", "precision": "bf16", "r1_gamma": 0.5,
-    "conditioning": "projection", "pack_by_label": True,
+    "conditioning": "projection", "pack_by_label": True, "aux_weight": 0.5,
 }
 
 
@@ -48,6 +48,17 @@ def test_a_field_added_later_keeps_the_older_keys() -> None:
     assert PRESETS["gauss1d"].key() == "128c2eb6ac3568d2"          # its key before the field existed
     with pytest.raises(ConfigError, match="pack_by_label"):
         preset("mnist-gan", pack_by_label=True)                        # unconditional: no digit to group by
+    assert "aux_weight" not in json.loads(RunConfig().canonical_json())   # the same for the AC-GAN weight
+
+
+@pytest.mark.parametrize("overrides, words", [
+    ({"target": "mnist", "aux_weight": 1.0}, "conditional"),                  # no digit to name
+    ({"target": "mnist", "conditional": True, "pack": 2, "aux_weight": 1.0}, "pack_by_label"),
+    ({"target": "mnist", "conditional": True, "aux_weight": -1.0}, "aux_weight"),
+])
+def test_the_auxiliary_classifier_needs_a_digit_to_name(overrides, words) -> None:
+    with pytest.raises(ConfigError, match=words):
+        RunConfig(**overrides).validate()
 
 
 def test_the_key_is_stable_across_processes_and_hash_seeds() -> None:

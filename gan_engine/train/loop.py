@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from gan_engine.train import snapshots
 from gan_engine.config import RunConfig
@@ -254,8 +255,11 @@ class _Loop:
             with self.autocast():
                 with torch.set_grad_enabled(step == config.k - 1):   # only the last fakes feed G's step
                     fake = G(z, fake_labels)                                   # (m, *shape)
-                real_logits, fake_logits = self.judge(real, real_labels, fake.detach(), fake_labels)
+                real_logits, fake_logits, real_classes = self.judge(real, real_labels, fake.detach(), fake_labels)
             loss_d = discriminator_loss(real_logits, fake_logits, config.loss, config.label_smoothing)
+            if real_classes is not None:   # AC-GAN: D also learns to name the digit of real images
+                loss_d = loss_d + config.aux_weight * F.cross_entropy(real_classes.float(),
+                                                                      real_labels[::config.pack])
             if config.r1_gamma > 0.0:
                 loss_d = loss_d + r1_penalty(real, real_logits, config.r1_gamma)
             self.opt_d.zero_grad(set_to_none=True)
@@ -267,8 +271,13 @@ class _Loop:
         # so its backward pass only carries the gradient through to G.
         D.requires_grad_(False)
         with self.autocast():
-            g_logits = D(fake, fake_labels)                                    # (m / pack,)
+            if config.aux_weight > 0.0:
+                g_logits, g_classes = D(fake, fake_labels, with_classes=True)  # (m / pack,), (m / pack, classes)
+            else:
+                g_logits = D(fake, fake_labels)                                # (m / pack,)
         loss_g = generator_loss(g_logits, config.loss)
+        if config.aux_weight > 0.0:   # ... and G is rewarded when D names the digit it was asked for
+            loss_g = loss_g + config.aux_weight * F.cross_entropy(g_classes.float(), fake_labels[::config.pack])
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()
@@ -282,18 +291,26 @@ class _Loop:
                 "d_fake": discriminator_probability(fake_logits.detach(), config.loss).mean()}
 
     def judge(self, real: torch.Tensor, real_labels: torch.Tensor | None, fake: torch.Tensor,
-              fake_labels: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
-        """D's logits for the real and the fake minibatch: (m / pack,) each.
+              fake_labels: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """D's logits for the real and the fake minibatch, (m / pack,) each, and with an
+        auxiliary classifier (aux_weight > 0) its class logits for the real one (else None).
 
         Without batch norm D treats every sample (pack) on its own, so both go through in one
         pass of twice the size, which runs faster than two; batch norm must see them apart,
         as in DCGAN, or it would mix real and fake statistics.
         """
+        aux = self.config.aux_weight > 0.0
         if self.joint_pass:
             labels = None if real_labels is None else torch.cat((real_labels, fake_labels))
-            logits = self.D(torch.cat((real, fake)), labels)                   # (2m / pack,)
-            return logits.split(logits.shape[0] // 2)
-        return self.D(real, real_labels), self.D(fake, fake_labels)
+            out = self.D(torch.cat((real, fake)), labels, with_classes=True) if aux else \
+                self.D(torch.cat((real, fake)), labels)
+            logits, classes = out if aux else (out, None)                      # (2m / pack,)
+            real_logits, fake_logits = logits.split(logits.shape[0] // 2)
+            return real_logits, fake_logits, None if classes is None else classes[:real_logits.shape[0]]
+        if aux:
+            real_logits, classes = self.D(real, real_labels, with_classes=True)
+            return real_logits, self.D(fake, fake_labels), classes
+        return self.D(real, real_labels), self.D(fake, fake_labels), None
 
 def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks | None = None,
           judge: ImageJudge | None = None) -> TrainResult:

@@ -140,7 +140,7 @@ class MLPDiscriminator(nn.Module):
 
     def __init__(self, data_shape: tuple[int, ...], hidden_dim: int, hidden_layers: int, leaky_slope: float,
                  norm: str, num_classes: int = 0, pack: int = 1, projection: bool = False,
-                 concat: bool | None = None) -> None:
+                 concat: bool | None = None, classify: bool = False) -> None:
         super().__init__()
         self.num_classes, self.data_shape, self.pack = num_classes, tuple(data_shape), pack
         self.latent_dim = 0
@@ -150,15 +150,32 @@ class MLPDiscriminator(nn.Module):
         self.body = _mlp_body(self.in_dim * pack, hidden_dim, hidden_layers, leaky_slope, norm)
         self.out = nn.Linear(hidden_dim, 1)
         self.projection = LabelProjection(num_classes, hidden_dim, pack) if num_classes and projection else None
+        self.classify = nn.Linear(hidden_dim, num_classes) if num_classes and classify else None
 
-    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None,
+                with_classes: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+        """Logits (B/pack,); with `with_classes`, also the class logits (B/pack, classes) of
+        the auxiliary classifier (AC-GAN; only when built with `classify`)."""
         _check_labels(self, labels)
         x = x.reshape(x.shape[0], -1)                                                     # (B, prod(shape))
         if self.concat:
             x = torch.cat((x, label_features(labels, self.num_classes, x.dtype)), dim=1)  # (B, in_dim)
         features = self.body(_pack_rows(x, self.pack))                                    # (B/pack, hidden)
-        logits = self.out(features).squeeze(1)                                            # (B/pack,)
-        return logits if self.projection is None else logits + self.projection(labels, features)
+        return _read_out(self, features, labels, with_classes)
+
+
+def _read_out(model: nn.Module, features: torch.Tensor, labels: torch.Tensor | None,
+              with_classes: bool) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+    """A discriminator's logits from its last features (B/pack, F): the linear read-out plus the
+    label projection when it has one; with `with_classes`, also its auxiliary class logits."""
+    logits = model.out(features).squeeze(1)                                               # (B/pack,)
+    if model.projection is not None:
+        logits = logits + model.projection(labels, features)
+    if not with_classes:
+        return logits
+    if model.classify is None:
+        raise ConfigError("This discriminator has no auxiliary classifier (aux_weight is 0).")
+    return logits, model.classify(features)                                               # (B/pack, classes)
 
 
 def _check_pack(batch: int, pack: int) -> None:
@@ -244,7 +261,8 @@ class ConvDiscriminator(nn.Module):
     """
 
     def __init__(self, data_shape: tuple[int, ...], width: int, leaky_slope: float, norm: str,
-                 num_classes: int = 0, pack: int = 1, projection: bool = False, concat: bool | None = None) -> None:
+                 num_classes: int = 0, pack: int = 1, projection: bool = False, concat: bool | None = None,
+                 classify: bool = False) -> None:
         super().__init__()
         self.num_classes, self.data_shape, self.pack = num_classes, tuple(data_shape), pack
         self.latent_dim = 0
@@ -262,9 +280,12 @@ class ConvDiscriminator(nn.Module):
         self.out = nn.Linear(c_in * base * base, 1)
         self.projection = (LabelProjection(num_classes, c_in * base * base, pack)
                            if num_classes and projection else None)
+        self.classify = nn.Linear(c_in * base * base, num_classes) if num_classes and classify else None
         self.apply(_init_dcgan)
 
-    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None,
+                with_classes: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+        """Logits (B/pack,); with `with_classes`, also the auxiliary classifier's (B/pack, classes)."""
         _check_labels(self, labels)
         if self.concat:
             planes = label_features(labels, self.num_classes, x.dtype)[:, :, None, None]  # (B, classes, 1, 1)
@@ -272,8 +293,7 @@ class ConvDiscriminator(nn.Module):
         _check_pack(x.shape[0], self.pack)
         x = x.reshape(x.shape[0] // self.pack, -1, x.shape[2], x.shape[3])             # (B/pack, pack*C', S, S)
         features = self.body(x).flatten(1)                                               # (B/pack, F)
-        logits = self.out(features).squeeze(1)                                           # (B/pack,)
-        return logits if self.projection is None else logits + self.projection(labels, features)
+        return _read_out(self, features, labels, with_classes)
 
 
 def build_models(config: RunConfig) -> tuple[nn.Module, nn.Module]:
@@ -288,13 +308,14 @@ def build_models(config: RunConfig) -> tuple[nn.Module, nn.Module]:
     classes = NUM_DIGIT_CLASSES if config.conditional else 0
     projection = config.conditioning in ("projection", "both")
     concat = config.conditioning in ("concat", "both")
+    classify = config.aux_weight > 0.0
     if config.arch == "dcgan":
         generator = ConvGenerator(config.latent_dim, shape, config.hidden_dim, config.norm, classes)
         discriminator = ConvDiscriminator(shape, config.hidden_dim, config.leaky_slope, config.norm, classes,
-                                          config.pack, projection, concat)
+                                          config.pack, projection, concat, classify)
     else:
         generator = MLPGenerator(config.latent_dim, shape, config.hidden_dim, config.hidden_layers,
                                  config.leaky_slope, config.norm, classes)
         discriminator = MLPDiscriminator(shape, config.hidden_dim, config.hidden_layers, config.leaky_slope,
-                                         config.norm, classes, config.pack, projection, concat)
+                                         config.norm, classes, config.pack, projection, concat, classify)
     return generator, discriminator
