@@ -94,3 +94,28 @@ def test_a_tiny_run_trains_live_and_is_then_served_from_cache(page, server) -> N
     assert not page.errors, page.errors
     print(f"\nTrain -> first progress in the browser: {first_progress:.2f} s (goal < 4 s); "
           f"cached run shown: {cached:.2f} s (goal < 1 s)")
+
+
+def test_an_mnist_run_shows_its_quality_and_says_when_it_collapsed(page, server) -> None:
+    """A ten-iteration mnist-cgan run, launched from a link, trains in a worker with both judges
+    scoring its snapshots: the page then shows the quality figures and, since ten iterations
+    learn no digit, the collapse verdict in plain words (English, then Chinese)."""
+    page.goto(f"{server.url}/Training?train_preset=mnist-cgan&train_iterations=10&train_seed=777")
+    wait_for_app(page, timeout_ms=60000)
+    page.locator(".st-key-train_launch button").click()
+    # The finished run's headline figures (the live view shows a verdict "so far" before them).
+    page.locator("[data-testid='stMetricLabel']", has_text="worst digit recognised").first.wait_for(timeout=300000)
+    wait_for_app(page)
+    labels = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
+    assert any("diversity / real" in label for label in labels), labels
+    verdicts = page.get_by_text("Mode collapse:", exact=False)
+    assert verdicts.count() == 1 and "so far" not in verdicts.first.inner_text().lower()
+    screenshot(page, "training-mnist-quality")
+    page.goto(page.url.replace("/Training?", "/Training?lang=zh&", 1) if "lang=" not in page.url
+              else page.url.replace("lang=en", "lang=zh"))
+    wait_for_app(page, timeout_ms=60000)
+    page.locator(".st-key-train_launch button").click()       # the same settings: served from the cache
+    page.get_by_text("模式坍塌", exact=False).first.wait_for(timeout=60000)
+    screenshot(page, "training-mnist-quality-zh")
+    assert_no_exception(page)
+    assert not page.errors, page.errors
