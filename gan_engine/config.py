@@ -25,7 +25,7 @@ from gan_engine.errors import ConfigError
 ENGINE_FORMAT_VERSION = 1
 # Fields added after format 1 enter the key only when they differ from these defaults, so every
 # configuration that existed before them keeps its key (and its cached run).
-KEYED_WHEN_SET: dict[str, object] = {"pack_by_label": False, "aux_weight": 0.0}
+KEYED_WHEN_SET: dict[str, object] = {"pack_by_label": False, "aux_weight": 0.0, "class_norm": False}
 
 TARGETS = ("gauss1d", "bimodal1d", "ring2d", "grid2d", "mnist", "faces")
 TOY_TARGETS = ("gauss1d", "bimodal1d", "ring2d", "grid2d")
@@ -76,6 +76,7 @@ class RunConfig:
     conditioning: str = "concat"    # one of CONDITIONINGS: how a conditional D takes the label
     pack_by_label: bool = False     # conditional PacGAN: the samples packed together share one label
     aux_weight: float = 0.0         # AC-GAN: D also names real digits, G is rewarded when D names the asked-for one
+    class_norm: bool = False        # conditional dcgan G: the label also scales and shifts each normalised layer
     image_size: int = 64            # faces only: side of the square the images are resized to
     data_path: str = ""             # faces / MNIST file or folder; "" = the default search
     seed: int = 0
@@ -165,6 +166,9 @@ class RunConfig:
             raise ConfigError("pack_by_label packs samples of one digit together: it needs a conditional run "
                               "with pack 2 or more.")
         _float_range("aux_weight", self.aux_weight, 0.0, 10.0)
+        if self.class_norm and not (self.conditional and self.arch == "dcgan" and self.norm != "none"):
+            raise ConfigError("class_norm lets the label scale and shift G's normalised layers: it needs a "
+                              "conditional dcgan run with a norm (batchnorm or layernorm).")
         if self.aux_weight > 0.0 and not self.conditional:
             raise ConfigError("aux_weight trains D to name the digit: it needs a conditional run.")
         if self.aux_weight > 0.0 and self.pack > 1 and not self.pack_by_label:

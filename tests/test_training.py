@@ -284,6 +284,21 @@ def test_the_auxiliary_classifier_learns_to_name_real_digits():
         plain(images[:4], labels[:4], with_classes=True)
 
 
+def test_class_norm_lets_the_label_act_on_every_layer_of_g():
+    # starts as the plain generator (zero-initialised class scales and shifts), then learns them
+    plain_config = preset("mnist-cdcgan", hidden_dim=8, iterations=30, batch_size=16, snapshot_every=30)
+    config = plain_config.replace(class_norm=True)
+    plain = build_models(plain_config)[0].eval()
+    conditioned = build_models(config)[0].eval()
+    missing = conditioned.load_state_dict(plain.state_dict(), strict=False).missing_keys
+    z, labels = torch.randn(6, plain.latent_dim), torch.arange(6)
+    assert torch.equal(plain(z, labels), conditioned(z, labels))
+    assert set(missing) == {"class_affine.0.weight", "class_affine.3.weight"}
+    result = train(config, "cpu")
+    assert result.status == "done"
+    assert all(layer.weight.abs().sum() > 0 for layer in result.generator.class_affine.values())
+
+
 def test_packs_by_label_show_d_one_digit_at_a_time():
     config = preset("mnist-cdcgan", hidden_dim=8, conditioning="projection", pack=2, pack_by_label=True,
                     iterations=2, batch_size=16, snapshot_every=2)

@@ -221,7 +221,7 @@ class ConvGenerator(nn.Module):
     """
 
     def __init__(self, latent_dim: int, data_shape: tuple[int, ...], width: int, norm: str,
-                 num_classes: int = 0) -> None:
+                 num_classes: int = 0, class_norm: bool = False) -> None:
         super().__init__()
         self.latent_dim, self.num_classes, self.data_shape = latent_dim, num_classes, tuple(data_shape)
         channels, side = data_shape[0], data_shape[1]
@@ -240,14 +240,34 @@ class ConvGenerator(nn.Module):
         if stages == 0:   # an odd side: the projection alone makes the image
             layers.append(nn.Conv2d(c, channels, 1))
         self.body = nn.Sequential(*layers)
+        # Conditional normalisation (class_norm): after each norm layer the label adds its own
+        # scale and shift per channel, x * (1 + gamma_y) + beta_y, so the digit acts on every
+        # layer, not only on the input. Starts at zero: the plain generator.
+        norms = [index for index, layer in enumerate(layers) if isinstance(layer, (nn.BatchNorm2d, nn.GroupNorm))]
+        self.class_affine = nn.ModuleDict(
+            {str(index): nn.Linear(num_classes, 2 * layers[index].num_channels if isinstance(layers[index], nn.GroupNorm)
+                                   else 2 * layers[index].num_features, bias=False) for index in norms}
+        ) if class_norm and num_classes else None
         self.apply(_init_dcgan)
+        if self.class_affine is not None:
+            for layer in self.class_affine.values():
+                nn.init.zeros_(layer.weight)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         _check_labels(self, labels)
         if labels is not None:
-            z = torch.cat((z, label_features(labels, self.num_classes, z.dtype)), dim=1)  # (B, L + classes)
+            classes = label_features(labels, self.num_classes, z.dtype)                 # (B, classes)
+            z = torch.cat((z, classes), dim=1)                                           # (B, L + classes)
         x = self.project(z).view(-1, self.base_channels, self.base, self.base)          # (B, C0, base, base)
-        return torch.sigmoid(self.body(x))                                               # (B, C, S, S)
+        if self.class_affine is None:
+            return torch.sigmoid(self.body(x))                                           # (B, C, S, S)
+        for index, layer in enumerate(self.body):
+            x = layer(x)
+            affine = self.class_affine[str(index)] if str(index) in self.class_affine else None
+            if affine is not None:
+                gamma, beta = affine(classes.to(x.dtype)).chunk(2, dim=1)               # (B, C) each
+                x = x * (1 + gamma[:, :, None, None]) + beta[:, :, None, None]
+        return torch.sigmoid(x)
 
 
 class ConvDiscriminator(nn.Module):
@@ -310,7 +330,7 @@ def build_models(config: RunConfig) -> tuple[nn.Module, nn.Module]:
     concat = config.conditioning in ("concat", "both")
     classify = config.aux_weight > 0.0
     if config.arch == "dcgan":
-        generator = ConvGenerator(config.latent_dim, shape, config.hidden_dim, config.norm, classes)
+        generator = ConvGenerator(config.latent_dim, shape, config.hidden_dim, config.norm, classes, config.class_norm)
         discriminator = ConvDiscriminator(shape, config.hidden_dim, config.leaky_slope, config.norm, classes,
                                           config.pack, projection, concat, classify)
     else:
