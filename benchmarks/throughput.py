@@ -7,7 +7,7 @@ G 100+10 -> 200 -> 784 and D 784+10 -> 200 -> 1 with LeakyReLU(0.02) and LayerNo
 given its data as one float tensor to take rows from, which is cheaper than the notebook's
 pandas row per sample, so the ratio printed is if anything an underestimate.
 
-The engine runs `gan_engine.training.train` on a preset, by default `mnist-cgan` (the
+The engine runs `gan_engine.training.train` on a preset, by default `mnist-cgan-mlp` (the
 notebook's model, conditional MLPs, made to learn well), unchanged, and its rate is read
 from the `seconds` of its log callbacks (so model building and data loading are left out,
 snapshots are not). Both count samples through one D and one G update per second: one per
@@ -21,7 +21,7 @@ round's ratio, printed last. With more threads than idle cores
 the notebook's tiny operations stall on each other (3 samples/s seen on a loaded 2-core
 machine), so compare with `--threads 1` there.
 
-    python benchmarks/throughput.py [--preset mnist-cgan] [--rounds 3] [--threads N] [--set FIELD=VALUE]
+    python benchmarks/throughput.py [--preset mnist-cgan-mlp] [--rounds 3] [--threads N] [--set FIELD=VALUE]
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def engine_rate(config: RunConfig) -> tuple[float, float, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--preset", default="mnist-cgan")
+    parser.add_argument("--preset", default="mnist-cgan-mlp")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of each (median reported)")
     parser.add_argument("--baseline-seconds", type=float, default=8.0, help="length of one baseline round")
     parser.add_argument("--iterations", type=int, default=400, help="engine iterations per round")

@@ -254,7 +254,7 @@ def test_only_finished_image_runs_are_offered(tmp_path):
     assert "pretrained:mnist-cgan" in offered
     assert "pretrained:mnist-classifier" not in offered
     loaded = sampling.load_generator(next(s for s in sampling.available_generators(store) if s.spec == image))
-    assert loaded.conditional and loaded.latent_dim == preset("mnist-cgan").latent_dim == 100
+    assert loaded.conditional and loaded.latent_dim == preset("mnist-cgan").latent_dim == 64
 
 
 def test_damaged_weights_raise_a_clear_error(tmp_path):

@@ -269,7 +269,7 @@ def test_the_auxiliary_classifier_learns_to_name_real_digits():
     # AC-GAN (aux_weight): D's extra head is trained to name real digits; after a short run it
     # names training digits far above chance (10%), and without the weight the
     # discriminator has no such head (older runs' weights keep loading)
-    config = preset("mnist-cgan", hidden_dim=64, pack=1, aux_weight=1.0, iterations=150, batch_size=64,
+    config = preset("mnist-cgan-mlp", hidden_dim=64, pack=1, aux_weight=1.0, iterations=150, batch_size=64,
                     snapshot_every=150, precision="fp32")
     result = train(config, "cpu")
     assert result.status == "done"
@@ -278,7 +278,7 @@ def test_the_auxiliary_classifier_learns_to_name_real_digits():
     with torch.no_grad():
         _, classes = result.discriminator(images, labels, with_classes=True)
     assert (classes.argmax(1) == labels).float().mean() > 0.6
-    plain = build_models(preset("mnist-cgan", hidden_dim=64))[1]
+    plain = build_models(preset("mnist-cgan-mlp", hidden_dim=64))[1]
     assert plain.classify is None and not any(name.startswith("classify") for name in plain.state_dict())
     with pytest.raises(ConfigError, match="auxiliary"):
         plain(images[:4], labels[:4], with_classes=True)
