@@ -258,7 +258,22 @@ def _print_summary(result: dict[str, Any]) -> None:
         print(f"  {result['message']}")
     for name, value in result["metrics"].items():
         print(f"  {name} = {value:.4g}")
+    verdict = _verdict(result)
+    if verdict:
+        print(f"  verdict: {verdict}")
     print(f"  file: {result['run_file']}")
+
+
+def _verdict(result: dict[str, Any]) -> str:
+    """The judges' verdict on a run in plain words ("Mode collapse: ..."), or "" when there is
+    none (a run without quality metrics, or a target the verdict does not cover)."""
+    from gan_engine.judge.verdict import run_verdict
+
+    try:
+        verdict = run_verdict(RunConfig.from_dict(result["config"]), result["metrics"])
+    except GanExplorerError:
+        return ""
+    return verdict.message if verdict is not None else ""
 
 
 def cmd_sample(args: argparse.Namespace) -> int:

@@ -45,7 +45,7 @@ BATCH_TOO_LARGE = ("batch_size {batch} is above this server's limit of {limit}; 
 RUN_TOO_LARGE = ("This run is too large for this server: iterations x batch_size x (k + 1) = {examples} examples, "
                  "above the limit of {limit}. Lower the iterations, batch size or k (locally, set {env} or "
                  "GAN_EXPLORER_LOCAL=1).")
-HOSTED_MAX_RUN_EXAMPLES = 29_000_000   # every preset fits (mnist-cgan, the largest, is ~28.7 M): ~4 min of CPU
+HOSTED_MAX_RUN_EXAMPLES = 29_000_000   # every preset fits (mnist-cgan-mlp, the largest, is ~28.7 M): ~5 min of CPU
 HOSTED_MAX_BATCH = 1024
 HOSTED_MAX_QUEUE = 12
 HOSTED_MAX_QUEUE_RAY = 100

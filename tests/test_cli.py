@@ -210,3 +210,15 @@ def test_sample_images_from_a_conditional_run_file(tmp_path: Path, capsys: pytes
     assert "would take 4.6 GiB; ask for fewer" in capsys.readouterr().err
     assert main(["sample", "--run", str(run_file), "--n", "3", "--out", str(out)]) == 0
     assert np.load(out).shape == (3, 64, 64, 3)
+
+
+def test_an_mnist_run_prints_the_judges_figures_and_verdict(runs: Path) -> None:
+    # ten iterations learn no digit: the worker's judges say so, and `train` and `show` print it
+    trained_run = cli("train", "--preset", "mnist-cgan", "--iterations", "10", "--snapshot-every", "5",
+                      "--runs", str(runs), timeout=300)
+    assert trained_run.returncode == 0, trained_run.stderr
+    assert "min_accuracy = " in trained_run.stdout and "diversity_ratio = " in trained_run.stdout
+    assert "verdict: Mode collapse: " in trained_run.stdout, trained_run.stdout
+    key = trained_run.stdout.split()[1].rstrip(":")
+    shown = cli("show", key, "--runs", str(runs))
+    assert shown.returncode == 0 and "verdict: Mode collapse: " in shown.stdout, shown.stdout
