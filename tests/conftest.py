@@ -9,6 +9,7 @@ digits of the official test split; its README gives source, licence and checksum
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -20,9 +21,21 @@ FIXTURE_MNIST = Path(__file__).resolve().parent / "data" / "mnist"
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("GAN_EXPLORER_DATA", str(FIXTURE_MNIST))
-    # visitors' uploads of the whole session land in a folder of its own, not the user's cache
-    os.environ.setdefault("GAN_EXPLORER_UPLOADS", tempfile.mkdtemp(prefix="gan-explorer-uploads-"))
+    # visitors' uploads of the whole session land in a folder of its own, not the user's cache,
+    # removed when the session ends
+    if "GAN_EXPLORER_UPLOADS" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="gan-explorer-uploads-")
+        _SESSION_UPLOADS.append(folder)
+        os.environ["GAN_EXPLORER_UPLOADS"] = folder
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+
+
+_SESSION_UPLOADS: list[str] = []
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _SESSION_UPLOADS:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -37,7 +37,7 @@ def test_notebook_sizes():
 
 @torch.no_grad()
 def test_mlp_images_are_in_unit_range_and_logits_are_unbounded():
-    generator, discriminator = build_models(preset("mnist-gan", conditional=True))
+    generator, discriminator = build_models(preset("mnist-gan", conditional=True, pack=1))
     labels = torch.arange(6) % 10
     images = generator(torch.randn(6, generator.latent_dim) * 10, labels)
     assert images.shape == (6, 1, 28, 28)

@@ -117,6 +117,10 @@ def test_workers_killed_at_random_instants_lose_nothing_and_relaunch(runs: Path)
                     time.sleep(0.02)
                 time.sleep(rng.uniform(0.0, 0.5))             # while training and writing
             before = runner.progress(key)
+            # The launcher forks the worker and returns: until the child has exec'd, its command
+            # line is the launcher's, and a kill then would find nothing (the run reads queued).
+            assert eventually(lambda: bool(worker_pids(runs, key)) or runner.store.summary(key).status == "done",
+                              timeout=60), (seed, before)
             kill(worker_pids(runs, key))
             after = runner.store.summary(key)
             if after.status == "done":                        # it finished before the kill

@@ -213,8 +213,13 @@ class RunStoreActor:
         return True
 
     def should_stop(self, key: str) -> bool:
-        """Polled by the training task: cancelled, no longer ours, or its file unwritable."""
-        run = self._runs.get(key)
+        """Polled by the training task: cancelled, no longer ours, or its file unwritable.
+
+        Under the lock: `launch` registers a run only after submitting its task, and a task that
+        starts at once on a warm worker could otherwise ask before that and read "not ours"
+        (a relaunched run then ended "cancelled" on a loaded machine)."""
+        with self._lock:
+            run = self._runs.get(key)
         return run is None or run.stop or run.writer.error is not None or self.dir.cancel_requested(key)
 
     # ---- following a task ------------------------------------------------------------------
