@@ -47,8 +47,10 @@ except GanExplorerError as exc:
     st.error(t("gallery.load_failed", name=describe(source), error=str(exc)))
     st.stop()
 
+same_as = generators.same_settings_preset(model.config)
 st.caption(t("gallery.model_line", kind=t("gallery.conditional" if model.conditional else "gallery.unconditional"),
-             latent=model.latent_dim, preset=model.config.preset, iterations=model.config.iterations))
+             latent=model.latent_dim, preset=model.config.preset, iterations=model.config.iterations)
+           + (t("gallery.model_same_as", preset=same_as) if same_as else ""))
 if recorded is not None and recorded[0].conditional:
     scores = recorded[0]
     st.caption(t("gallery.quality_line", n=scores.samples // 10, judges=len(scores.names),

@@ -222,7 +222,7 @@ def test_each_generator_is_named_by_what_it_is(runs):
     assert shipped == "mnist-cgan · ships with GAN Explorer · 20,000 iterations", shipped
     assert run == f"mnist-cgan · run {mine[:8]} · 3 iterations", run
     line = next(c.value for c in at.caption if "latent" in c.value)
-    assert "preset mnist-cgan" in line, line
+    assert "preset mnist-cgan" in line and line.endswith("exactly the settings of preset mnist-cdcgan"), line
 
 
 def test_an_unconditional_generator_is_not_described_by_digit(runs):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
+from gan_engine.config import PRESETS, RunConfig
 from gan_engine.errors import ConfigError
 from gan_engine.judge import sampling
 from gan_engine.judge.sampling import GeneratorSource, LoadedGenerator
@@ -42,6 +43,15 @@ class Strip:
 
 
 @st.cache_resource(show_spinner=False)
+def same_settings_preset(config: RunConfig) -> str | None:
+    """Another preset whose settings are exactly this generator's (same cache key), if any:
+    the shipped generator was launched as mnist-cgan with a wider model and longer training,
+    which is the mnist-cdcgan preset, and the model line says so."""
+    key = config.key()
+    return next((name for name, candidate in PRESETS.items()
+                 if name != config.preset and candidate.key() == key), None)
+
+
 def run_store(root: str) -> RunStore:
     """One store per runs directory and process, so its memo of finished runs is shared."""
     return RunStore(root)

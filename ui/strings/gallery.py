@@ -17,6 +17,7 @@ EN = {
     "gallery.source_run": "{preset} · run {run} · {iterations:,} iterations",
     "gallery.load_failed": "The generator {name} cannot be loaded: {error} Choose another generator.",
     "gallery.model_line": "{kind} generator · latent dimension {latent} · preset {preset} · {iterations:,} iterations",
+    "gallery.model_same_as": " · exactly the settings of preset {preset}",
     "gallery.conditional": "Conditional",
     "gallery.unconditional": "Unconditional",
     "gallery.quality_line": (
@@ -147,6 +148,7 @@ ZH = {
     "gallery.source_run": "{preset} · 运行 {run} · {iterations:,} 次迭代",
     "gallery.load_failed": "无法加载生成器 {name}：{error} 请选择其他生成器。",
     "gallery.model_line": "{kind}生成器 · 隐变量维度 {latent} · 预设 {preset} · {iterations:,} 次迭代",
+    "gallery.model_same_as": " · 设置与预设 {preset} 完全相同",
     "gallery.conditional": "条件",
     "gallery.unconditional": "无条件",
     "gallery.quality_line": (
