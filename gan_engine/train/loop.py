@@ -8,8 +8,10 @@ is in `snapshots.py`.
 Options beyond the paper, each off by default: Adam or SGD (momentum = beta1), an EMA of the
 generator (`ema_decay`), the R1 penalty (`r1_gamma`), PacGAN packing (`pack`; with
 `pack_by_label` the packed samples of a conditional run share one digit, real and fake alike,
-so D can see a lack of variety within a digit), a linear learning-rate decay (`lr_schedule`)
-and bfloat16 mixed precision (`precision`).
+so D can see a lack of variety within a digit), an auxiliary classifier in D (`aux_weight`,
+AC-GAN: D names real digits, G is rewarded when D names the asked-for one), a linear
+learning-rate decay (`lr_schedule`) and bfloat16 mixed precision (`precision`). Model-side
+options (`conditioning`, `class_norm`) are in `models.py`.
 
 Choices that matter for speed, each keeping the algorithm intact:
 
