@@ -140,16 +140,7 @@ def run_cpus(config: RunConfig, capacity: int | None = None) -> int:
 
 def threads_setting() -> int | None:
     """`$GAN_EXPLORER_THREADS` as a number, None when unset; ConfigError when not one."""
-    text = os.environ.get(THREADS_ENV, "").strip()
-    if not text:
-        return None
-    try:
-        cpus = int(text)
-    except ValueError:
-        raise ConfigError(f"{THREADS_ENV} must be a whole number; got {text!r}.") from None
-    if cpus < 1:
-        raise ConfigError(f"The thread count must be at least 1; got {cpus}.")
-    return cpus
+    return _env_int(THREADS_ENV, None, low=1)
 
 
 def run_examples(config: RunConfig) -> int:

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,7 +52,7 @@ from gan_engine.train import snapshots
 from gan_engine.config import RunConfig
 from gan_engine.train.real_data import RealData, load_real_data
 from gan_engine.errors import ConfigError
-from gan_engine.limits import IMAGE_RUN_THREADS, available_cpus
+from gan_engine.limits import IMAGE_RUN_THREADS, available_cpus, threads_setting
 from gan_engine.train.losses import discriminator_loss, discriminator_probability, generator_loss, r1_penalty
 from gan_engine.train.models import build_models
 
@@ -111,16 +110,10 @@ def configure_threads(threads: int | None = None, small_model: bool = False) -> 
     global _engine_threads
     if _engine_threads is None:
         _engine_threads = min(torch.get_num_threads(), available_cpus(), IMAGE_RUN_THREADS)
-    requested = threads if threads is not None else os.environ.get("GAN_EXPLORER_THREADS", "").strip()
-    if requested not in (None, ""):
-        try:
-            count = int(requested)
-        except ValueError:
-            raise ConfigError(f"GAN_EXPLORER_THREADS must be a whole number; got {requested!r}.") from None
-        if count < 1:
-            raise ConfigError(f"The thread count must be at least 1; got {count}.")
-    else:
-        count = 1 if small_model else _engine_threads
+    if threads is not None and threads < 1:
+        raise ConfigError(f"The thread count must be at least 1; got {threads}.")
+    requested = threads if threads is not None else threads_setting()
+    count = requested if requested is not None else (1 if small_model else _engine_threads)
     if torch.get_num_threads() != count:
         torch.set_num_threads(count)
     return count
@@ -272,13 +265,12 @@ class _Loop:
         # -log D(G(z)) (non-saturating) against the just-updated D. D's weights are frozen
         # so its backward pass only carries the gradient through to G.
         D.requires_grad_(False)
+        aux = config.aux_weight > 0.0
         with self.autocast():
-            if config.aux_weight > 0.0:
-                g_logits, g_classes = D(fake, fake_labels, with_classes=True)  # (m / pack,), (m / pack, classes)
-            else:
-                g_logits = D(fake, fake_labels)                                # (m / pack,)
+            g_out = D(fake, fake_labels, with_classes=aux)                     # (m / pack,) [, (m / pack, classes)]
+        g_logits, g_classes = g_out if aux else (g_out, None)
         loss_g = generator_loss(g_logits, config.loss)
-        if config.aux_weight > 0.0:   # ... and G is rewarded when D names the digit it was asked for
+        if aux:   # ... and G is rewarded when D names the digit it was asked for
             loss_g = loss_g + config.aux_weight * F.cross_entropy(g_classes.float(), fake_labels[::config.pack])
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
@@ -304,15 +296,13 @@ class _Loop:
         aux = self.config.aux_weight > 0.0
         if self.joint_pass:
             labels = None if real_labels is None else torch.cat((real_labels, fake_labels))
-            out = self.D(torch.cat((real, fake)), labels, with_classes=True) if aux else \
-                self.D(torch.cat((real, fake)), labels)
-            logits, classes = out if aux else (out, None)                      # (2m / pack,)
+            out = self.D(torch.cat((real, fake)), labels, with_classes=aux)
+            logits, classes = out if aux else (out, None)                      # (2m / pack,) [, (2m / pack, classes)]
             real_logits, fake_logits = logits.split(logits.shape[0] // 2)
             return real_logits, fake_logits, None if classes is None else classes[:real_logits.shape[0]]
-        if aux:
-            real_logits, classes = self.D(real, real_labels, with_classes=True)
-            return real_logits, self.D(fake, fake_labels), classes
-        return self.D(real, real_labels), self.D(fake, fake_labels), None
+        out = self.D(real, real_labels, with_classes=aux)
+        real_logits, classes = out if aux else (out, None)
+        return real_logits, self.D(fake, fake_labels), classes
 
 def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks | None = None,
           judge: ImageJudge | None = None) -> TrainResult:
