@@ -304,3 +304,15 @@ def test_time_series_figures_mark_the_snapshot_shown_with_a_cursor() -> None:
         added = marked.layout.shapes[len(plain.layout.shapes):]
         assert len(added) == 1 and (added[0].x0, added[0].x1, added[0].yref) == (100, 100, "paper")
         assert marked.data[-1].name in ("snapshot", "快照") and marked.data[-1].line.dash == "dash"   # in the legend
+
+
+def test_the_frechet_floor_line_sits_at_the_floor_on_the_log_axis():
+    # plotly.js puts a shape at the data value on a log axis and an annotation at its log10:
+    # the floor's dotted line and its label must both land at 16.6 (a browser showed the line
+    # at 1.2 when both were given log10)
+    metrics = pd.DataFrame({"iteration": [0, 10], "frechet": [1800.0, 600.0], "frechet_floor": [16.6, 16.6]})
+    figure = plots.frechet_figure(metrics)
+    assert figure.layout.yaxis.type == "log"
+    (line,), (label,) = figure.layout.shapes, figure.layout.annotations
+    assert line.y0 == line.y1 == 16.6
+    assert label.y == pytest.approx(math.log10(16.6)) and "16.6" in label.text

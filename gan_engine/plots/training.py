@@ -121,11 +121,17 @@ def _line(x: Any, y: Any, name: str, color: str, **extra: Any) -> dict[str, Any]
     return {"type": "scatter", "mode": "lines", "x": x, "y": y, "name": name, "line": {"color": color}, **extra}
 
 
-def _hline(y: float, color: str, text: str, yref: str = "y", position: str = "top") -> tuple[dict, dict]:
-    """A dotted horizontal reference line across the plot, with its label at the right end."""
+def _hline(y: float, color: str, text: str, yref: str = "y", position: str = "top",
+           log_axis: bool = False) -> tuple[dict, dict]:
+    """A dotted horizontal reference line across the plot, with its label at the right end.
+
+    On a log axis (`log_axis`) plotly.js places a shape at the data value but an annotation at
+    the value's log10, so the two are given their own coordinates.
+    """
     shape = {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": yref, "y0": y, "y1": y,
              "line": {"color": color, "dash": "dot"}}
-    note = {"xref": "x domain", "x": 1, "yref": yref, "y": y, "text": text, "showarrow": False,
+    note = {"xref": "x domain", "x": 1, "yref": yref, "y": math.log10(y) if log_axis else y, "text": text,
+            "showarrow": False,
             "xanchor": "right", "yanchor": "bottom" if position == "top" else "top",
             "font": {"size": 11, "color": _COLORS["grey"]}}
     return shape, note
@@ -278,8 +284,7 @@ def frechet_figure(metrics: pd.DataFrame, labels: Mapping[str, str] | None = Non
                     mode="lines+markers")]
     floor = float(data["frechet_floor"].iloc[-1]) if len(data) else 0.0
     layout = {"xaxis": _axis(_text(labels, "iteration")), "yaxis": _axis(_text(labels, "frechet"), type="log")}
-    # shapes and annotations on a log axis take the value's log10
-    references = ([_hline(math.log10(floor), _COLORS["grey"], f"{_text(labels, 'frechet_floor')} {floor:.1f}")]
+    references = ([_hline(floor, _COLORS["grey"], f"{_text(labels, 'frechet_floor')} {floor:.1f}", log_axis=True)]
                   if floor > 0 else [])
     return _figure(traces, layout, references=references)
 

@@ -119,7 +119,7 @@ def show_diagnostics(args: tuple, model: sampling.LoadedGenerator, seed: int) ->
                           ratio=scores.frechet_ratio))
     cols[3].metric(t("gallery.metric_disagreement"), f"{scores.disagreement.max():.1%}",
                    help=t("gallery.metric_disagreement_help"))
-    st.caption(t("gallery.per_judge", judges="; ".join(_per_judge(scores))))
+    st.caption(t("gallery.per_judge", judges=t("gallery.list_break").join(_per_judge(scores))))
     names = {"generated_name": t("gallery.generated"), "real_name": t("gallery.real"), "x_title": t("gallery.digit")}
     charts = st.columns(2)
     if scores.conditional:
@@ -153,7 +153,8 @@ def show_diagnostics(args: tuple, model: sampling.LoadedGenerator, seed: int) ->
 
 def _judges_text(accuracy: dict[str, float]) -> str:
     """ "judge A 98.75%, judge B 97.9%": each judge's accuracy on real digits it never saw."""
-    return ", ".join(t("gallery.judge_accuracy", name=name, acc=value) for name, value in accuracy.items())
+    return t("gallery.list_comma").join(t("gallery.judge_accuracy", name=name, acc=value)
+                                        for name, value in accuracy.items())
 
 
 def _per_judge(scores: judge.JudgedScores) -> list[str]:

@@ -81,6 +81,8 @@ EN = {
         "never saw). Every figure is the stricter judge's."
     ),
     "gallery.judge_accuracy": "judge {name} {acc:.2%}",
+    "gallery.list_comma": ", ",
+    "gallery.list_break": "; ",
     "gallery.per_judge": "Each judge alone: {judges}.",
     "gallery.judge_line_conditional": "judge {name}: worst digit {worst:.1%}, worst diversity {diversity:.0%}",
     "gallery.judge_line_share": "judge {name}: rarest digit {worst:.1%} of the samples, worst diversity {diversity:.0%}",
@@ -206,6 +208,8 @@ ZH = {
     "gallery.scores_live_unconditional": "当场计算：{n:,} 个样本，每个都由随附的两个分类器认作某个数字（在它们从未见过的真实数字上：{judges}）。每个数字都取较严格评审的结果。",
     "gallery.scores_recorded_unconditional": "随生成器记录的评估：{n:,} 个样本，每个都由随附的两个分类器认作某个数字（在它们从未见过的真实数字上：{judges}）。每个数字都取较严格评审的结果。",
     "gallery.judge_accuracy": "评审 {name} {acc:.2%}",
+    "gallery.list_comma": "，",
+    "gallery.list_break": "；",
     "gallery.per_judge": "各评审单独的结果：{judges}。",
     "gallery.judge_line_conditional": "评审 {name}：最差数字 {worst:.1%}，最差多样性 {diversity:.0%}",
     "gallery.judge_line_share": "评审 {name}：最少的数字占样本 {worst:.1%}，最差多样性 {diversity:.0%}",
