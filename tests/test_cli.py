@@ -167,10 +167,12 @@ def test_sweep_fills_the_queue_and_serves_cached_cells(trained: tuple[Path, dict
 def test_interrupting_train_cancels_the_run_it_started(runs: Path) -> None:
     blocker = cli("train", *TINY_ARGS, "--iterations", "50000", "--detach", "--runs", str(runs))
     assert blocker.returncode == 0 and "started" in blocker.stderr
-    waiting = subprocess.Popen([sys.executable, "-m", "gan_engine", "train", *TINY_ARGS, "--seed", "9",
-                                "--runs", str(runs)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env={**os.environ, "GAN_EXPLORER_THREADS": "1"})
-    key = preset("gauss1d", iterations=20, batch_size=32, snapshot_every=20, log_every=5, seed=9).key()
+    # long enough that SIGINT finds it queued or training, whatever the machine's speed (a
+    # 20-iteration run could end first on an idle machine with a free slot)
+    waiting = subprocess.Popen([sys.executable, "-m", "gan_engine", "train", *TINY_ARGS, "--iterations", "50000",
+                                "--seed", "9", "--runs", str(runs)], cwd=REPO, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "GAN_EXPLORER_THREADS": "1"})
+    key = preset("gauss1d", iterations=50000, batch_size=32, snapshot_every=20, log_every=5, seed=9).key()
     store = RunStore(runs)
     assert eventually(lambda: store.summary(key) is not None)
     time.sleep(0.5)

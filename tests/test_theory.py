@@ -15,6 +15,7 @@ from gan_engine.theory import figure1 as theory_figure1
 from gan_engine.theory import model as theory_model
 from gan_engine.theory.distributions import Distribution1D, Gamma, Laplace, Mixture, Normal, Uniform
 from gan_engine.errors import ConfigError
+from ui.theory.sections import fmt
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -222,7 +223,7 @@ def test_every_preset_gives_finite_consistent_numbers(name: str) -> None:
     gen, _ = theory_model.build_distribution(theory_model.preset_spec(name, "g"))
     result = theory_model.compare(data, gen)
     assert result.value_optimal == pytest.approx(result.value_identity, abs=1e-9)
-    assert f"{result.value_optimal:.8f}" == f"{result.value_identity:.8f}"   # as the page prints them
+    assert fmt(result.value_optimal) == fmt(result.value_identity)   # as the page prints them (-0 shown as 0)
     assert np.all(np.isfinite(result.p_data.values)) and np.all(np.isfinite(result.p_g.values))
     expected_jsd = {"equal": 0.0, "disjoint": math.log(2), "shifted": 0.3368308203}
     if name in expected_jsd:

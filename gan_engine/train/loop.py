@@ -9,7 +9,8 @@ Options beyond the paper, each off by default: Adam or SGD (momentum = beta1), a
 generator (`ema_decay`), the R1 penalty (`r1_gamma`), PacGAN packing (`pack`; with
 `pack_by_label` the packed samples of a conditional run share one digit, real and fake alike,
 so D can see a lack of variety within a digit), an auxiliary classifier in D (`aux_weight`,
-AC-GAN: D names real digits, G is rewarded when D names the asked-for one), a linear
+AC-GAN: D names real digits, G is rewarded when D names the asked-for one; with `aux_fake`
+D's classifier also learns the asked-for digit of each fake, as in the AC-GAN paper), a linear
 learning-rate decay (`lr_schedule`) and bfloat16 mixed precision (`precision`). Model-side
 options (`conditioning`, `class_norm`) are in `models.py`.
 
@@ -250,11 +251,15 @@ class _Loop:
             with self.autocast():
                 with torch.set_grad_enabled(step == config.k - 1):   # only the last fakes feed G's step
                     fake = G(z, fake_labels)                                   # (m, *shape)
-                real_logits, fake_logits, real_classes = self.judge(real, real_labels, fake.detach(), fake_labels)
+                real_logits, fake_logits, real_classes, fake_classes = self.judge(real, real_labels, fake.detach(),
+                                                                                  fake_labels)
             loss_d = discriminator_loss(real_logits, fake_logits, config.loss, config.label_smoothing)
             if real_classes is not None:   # AC-GAN: D also learns to name the digit of real images
                 loss_d = loss_d + config.aux_weight * F.cross_entropy(real_classes.float(),
                                                                       real_labels[::config.pack])
+            if fake_classes is not None:   # ... and, with aux_fake, the digit each generated one was asked for
+                loss_d = loss_d + config.aux_weight * F.cross_entropy(fake_classes.float(),
+                                                                      fake_labels[::config.pack])
             if config.r1_gamma > 0.0:
                 loss_d = loss_d + r1_penalty(real, real_logits, config.r1_gamma)
             self.opt_d.zero_grad(set_to_none=True)
@@ -285,24 +290,31 @@ class _Loop:
                 "d_fake": discriminator_probability(fake_logits.detach(), config.loss).mean()}
 
     def judge(self, real: torch.Tensor, real_labels: torch.Tensor | None, fake: torch.Tensor,
-              fake_labels: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
-        """D's logits for the real and the fake minibatch, (m / pack,) each, and with an
-        auxiliary classifier (aux_weight > 0) its class logits for the real one (else None).
+              fake_labels: torch.Tensor | None
+              ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
+        """D's logits for the real and the fake minibatch, (m / pack,) each; with an auxiliary
+        classifier (aux_weight > 0) its class logits for the real one, and with `aux_fake` for
+        the fake one too (else None).
 
         Without batch norm D treats every sample (pack) on its own, so both go through in one
         pass of twice the size, which runs faster than two; batch norm must see them apart,
         as in DCGAN, or it would mix real and fake statistics.
         """
         aux = self.config.aux_weight > 0.0
+        aux_fake = aux and self.config.aux_fake
         if self.joint_pass:
             labels = None if real_labels is None else torch.cat((real_labels, fake_labels))
             out = self.D(torch.cat((real, fake)), labels, with_classes=aux)
             logits, classes = out if aux else (out, None)                      # (2m / pack,) [, (2m / pack, classes)]
             real_logits, fake_logits = logits.split(logits.shape[0] // 2)
-            return real_logits, fake_logits, None if classes is None else classes[:real_logits.shape[0]]
+            real_classes, fake_classes = (None, None) if classes is None else classes.split(real_logits.shape[0])
+            return real_logits, fake_logits, real_classes, fake_classes if aux_fake else None
         out = self.D(real, real_labels, with_classes=aux)
-        real_logits, classes = out if aux else (out, None)
-        return real_logits, self.D(fake, fake_labels), classes
+        real_logits, real_classes = out if aux else (out, None)
+        out = self.D(fake, fake_labels, with_classes=aux_fake)
+        fake_logits, fake_classes = out if aux_fake else (out, None)
+        return real_logits, fake_logits, real_classes, fake_classes
+
 
 def train(config: RunConfig, device: str = "auto", callbacks: TrainingCallbacks | None = None,
           judge: ImageJudge | None = None) -> TrainResult:
