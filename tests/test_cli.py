@@ -169,15 +169,22 @@ def test_interrupting_train_cancels_the_run_it_started(runs: Path) -> None:
     assert blocker.returncode == 0 and "started" in blocker.stderr
     # long enough that SIGINT finds it queued or training, whatever the machine's speed (a
     # 20-iteration run could end first on an idle machine with a free slot)
+    # Ctrl-C as in a terminal: a test run started in the background (`pytest &`, a CI runner)
+    # passes SIGINT on as ignored, and Python then installs no KeyboardInterrupt for it
     waiting = subprocess.Popen([sys.executable, "-m", "gan_engine", "train", *TINY_ARGS, "--iterations", "50000",
                                 "--seed", "9", "--runs", str(runs)], cwd=REPO, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env={**os.environ, "GAN_EXPLORER_THREADS": "1"})
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "GAN_EXPLORER_THREADS": "1"},
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     key = preset("gauss1d", iterations=50000, batch_size=32, snapshot_every=20, log_every=5, seed=9).key()
     store = RunStore(runs)
-    assert eventually(lambda: store.summary(key) is not None)
+    # the command says "run KEY: queued" (or started) once its launch has returned and it
+    # follows the run: a Ctrl-C from then on is the one this test is about
+    first = waiting.stderr.readline()
+    assert first.startswith(f"run {key}: ") and store.summary(key) is not None, first
     time.sleep(0.5)
     waiting.send_signal(signal.SIGINT)
     out, err = waiting.communicate(timeout=60)
+    err = first + err
     assert waiting.returncode == 130 and "cancelled" in err.splitlines()[-1], err
     assert "Traceback" not in err
     assert store.summary(key).status == "cancelled"
