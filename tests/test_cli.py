@@ -167,10 +167,10 @@ def test_sweep_fills_the_queue_and_serves_cached_cells(trained: tuple[Path, dict
 def test_interrupting_train_cancels_the_run_it_started(runs: Path) -> None:
     blocker = cli("train", *TINY_ARGS, "--iterations", "50000", "--detach", "--runs", str(runs))
     assert blocker.returncode == 0 and "started" in blocker.stderr
-    # long enough that SIGINT finds it queued or training, whatever the machine's speed (a
-    # 20-iteration run could end first on an idle machine with a free slot)
+    # 50,000 iterations: SIGINT finds the run queued or training, whatever the machine's speed
+    # (a 20-iteration run could end first on an idle machine with a free slot). The child gets
     # Ctrl-C as in a terminal: a test run started in the background (`pytest &`, a CI runner)
-    # passes SIGINT on as ignored, and Python then installs no KeyboardInterrupt for it
+    # passes SIGINT on as ignored, and Python then installs no KeyboardInterrupt for it.
     waiting = subprocess.Popen([sys.executable, "-m", "gan_engine", "train", *TINY_ARGS, "--iterations", "50000",
                                 "--seed", "9", "--runs", str(runs)], cwd=REPO, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env={**os.environ, "GAN_EXPLORER_THREADS": "1"},
