@@ -255,11 +255,9 @@ class _Loop:
                                                                                   fake_labels)
             loss_d = discriminator_loss(real_logits, fake_logits, config.loss, config.label_smoothing)
             if real_classes is not None:   # AC-GAN: D also learns to name the digit of real images
-                loss_d = loss_d + config.aux_weight * F.cross_entropy(real_classes.float(),
-                                                                      real_labels[::config.pack])
+                loss_d = loss_d + self.naming_loss(real_classes, real_labels)
             if fake_classes is not None:   # ... and, with aux_fake, the digit each generated one was asked for
-                loss_d = loss_d + config.aux_weight * F.cross_entropy(fake_classes.float(),
-                                                                      fake_labels[::config.pack])
+                loss_d = loss_d + self.naming_loss(fake_classes, fake_labels)
             if config.r1_gamma > 0.0:
                 loss_d = loss_d + r1_penalty(real, real_logits, config.r1_gamma)
             self.opt_d.zero_grad(set_to_none=True)
@@ -276,7 +274,7 @@ class _Loop:
         g_logits, g_classes = g_out if aux else (g_out, None)
         loss_g = generator_loss(g_logits, config.loss)
         if aux:   # ... and G is rewarded when D names the digit it was asked for
-            loss_g = loss_g + config.aux_weight * F.cross_entropy(g_classes.float(), fake_labels[::config.pack])
+            loss_g = loss_g + self.naming_loss(g_classes, fake_labels)
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()
@@ -288,6 +286,11 @@ class _Loop:
         return {"loss_d": loss_d.detach(), "loss_g": loss_g.detach(),
                 "d_real": discriminator_probability(real_logits.detach(), config.loss).mean(),
                 "d_fake": discriminator_probability(fake_logits.detach(), config.loss).mean()}
+
+    def naming_loss(self, classes: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """The AC-GAN term: `aux_weight` times the cross-entropy of D's class logits for each
+        pack (m / pack, classes) against the pack's digit (one label per pack)."""
+        return self.config.aux_weight * F.cross_entropy(classes.float(), labels[::self.config.pack])
 
     def judge(self, real: torch.Tensor, real_labels: torch.Tensor | None, fake: torch.Tensor,
               fake_labels: torch.Tensor | None
@@ -301,7 +304,7 @@ class _Loop:
         as in DCGAN, or it would mix real and fake statistics.
         """
         aux = self.config.aux_weight > 0.0
-        aux_fake = aux and self.config.aux_fake
+        aux_fake = self.config.aux_fake   # validate() makes it imply aux
         if self.joint_pass:
             labels = None if real_labels is None else torch.cat((real_labels, fake_labels))
             out = self.D(torch.cat((real, fake)), labels, with_classes=aux)
