@@ -36,10 +36,12 @@ if st.session_state.pop(url.OPEN_LINKED, False) and config is not None:
     run_view.open_if_cached(config)     # a shared link whose run is in the cache shows that run
 
 # Labels looked up here, not inside format_func, which may run outside the script run.
-section_names = {name: t(f"training.section.{name}") for name in ("train", "compare", "sweep", "library")}
-section = st.segmented_control(t("training.section"), tuple(section_names), format_func=section_names.get,
-                               default="train", required=True, key=labelled("train_view"),
-                               label_visibility="collapsed")
+section_names = {name: t(f"training.section.{name}") for name in url.VIEWS}
+if st.session_state.get(url.VIEW_KEY) not in section_names:    # the page opens on Train (a link may say otherwise)
+    st.session_state[url.VIEW_KEY] = url.VIEWS[0]
+section = st.segmented_control(t("training.section"), url.VIEWS, format_func=section_names.get,
+                               required=True, key=labelled(url.VIEW_KEY), label_visibility="collapsed")
+url.write_view(section)
 if config_error and section in ("train", "sweep"):
     st.error(config_error)
 

@@ -29,7 +29,7 @@ HOSTILE_TEXT = (SCRIPT, IMAGE)
 HOSTILE = {
     "lang": SCRIPT,
     "train_preset": SCRIPT, "train_k": "-3", "train_lr_d": "1e9", "train_lr_g": "-1e-3",
-    "train_iterations": "1e12", "train_loss": IMAGE, "train_seed": "NaN",
+    "train_iterations": "1e12", "train_loss": IMAGE, "train_seed": "NaN", "train_view": SCRIPT,
     "theory_preset": SCRIPT, "theory_data_mu": "1e9", "theory_g_sigma": "-1",
     "gallery_seed": "-5", "gallery_source": IMAGE, "gallery_view": SCRIPT,
     "lab_preset": SCRIPT, "lab_lr_d": "1e9", "lab_source": IMAGE, "lab_speed": "-1",
@@ -123,10 +123,12 @@ def test_the_training_page_clamps_or_refuses_each_value_with_a_message(lang: str
     assert at.selectbox(key="train_loss").value == PRESETS["gauss1d"].loss
     assert int(at.text_input(key="train_seed").value) == PRESETS["gauss1d"].seed
     warnings = link_notes(at)
-    # preset, k, lr_d, lr_g, iterations, loss, seed: one line each of one message, the raw value in a code span.
-    assert len(warnings) == 7 and len(at.warning) == 1, warnings
+    # preset, view, k, lr_d, lr_g, iterations, loss, seed: one line each of one message, the raw
+    # value in a code span (the script twice: as preset and as view).
+    assert len(warnings) == 8 and len(at.warning) == 1, warnings
+    assert at.segmented_control(key="train_view").value == "train"
     for raw in ("-3", "1e9", "-1e-3", "1e12", "NaN", SCRIPT, IMAGE):
-        assert sum(f"`{raw}`" in w for w in warnings) == 1, raw
+        assert sum(f"`{raw}`" in w for w in warnings) == (2 if raw == SCRIPT else 1), raw
     # The clamped run (10^6 iterations) is too large for a visitor: explained in the page's
     # language, not launched.
     assert len(at.error) == 1 and at.button(key="train_launch").disabled
@@ -136,6 +138,17 @@ def test_the_training_page_clamps_or_refuses_each_value_with_a_message(lang: str
     assert at.query_params.get("train_k") in (None, "1", ["1"])
     assert not {key for key, value in at.query_params.items() if key.startswith("train_") and
                 any(h in str(value) for h in HOSTILE_TEXT)}
+
+
+def test_the_training_view_lives_in_the_address(runs_dir: Path) -> None:
+    at = open_page("pages/2_Training.py", {"train_view": "library"})
+    assert not at.exception and not at.warning
+    assert at.segmented_control(key="train_view").value == "library"
+    assert at.query_params.get("train_view") in ("library", ["library"])      # a shared link keeps it
+    at.segmented_control(key="train_view").set_value("compare").run()
+    assert at.query_params.get("train_view") in ("compare", ["compare"])
+    at.segmented_control(key="train_view").set_value("train").run()
+    assert "train_view" not in at.query_params                                  # the page opens there anyway
 
 
 def test_a_link_cannot_choose_a_data_file(runs_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -88,6 +88,8 @@ EN = {
     "training.url.clamped": "The link set {name} to `{value}`, outside the allowed range; using `{used}`.",
     "training.url.rounded": "The link set {name} to `{value}`; using the nearest offered value `{used}`.",
     "training.url.ignored": "The link's value `{value}` for {name} is not a valid value and was ignored.",
+    "training.url.view": "The link asks for the view `{value}`, which this page does not have: showing Train "
+                         "(views: train, compare, sweep, library).",
     "training.device_cpu": "No GPU on this machine: runs train on the CPU.",
     "training.device_gpu": "Runs train on the GPU ({device}).",
     "training.where": "Trains on {node} ({device}).",
@@ -277,6 +279,8 @@ ZH = {
     "training.url.clamped": "链接把 {name} 设为 `{value}`，超出允许范围；改用 `{used}`。",
     "training.url.rounded": "链接把 {name} 设为 `{value}`；改用最接近的可选值 `{used}`。",
     "training.url.ignored": "链接中 {name} 的值 `{value}` 无效，已忽略。",
+    "training.url.view": "链接要求的视图 `{value}` 在本页不存在：显示“训练”"
+                         "（视图：train、compare、sweep、library）。",
     "training.device_cpu": "这台机器没有 GPU：训练在 CPU 上进行。",
     "training.device_gpu": "训练在 GPU（{device}）上进行。",
     "training.where": "训练节点：{node}（{device}）。",

@@ -1,7 +1,8 @@
 """The Training page's shared links: a hand-edited URL's values checked, corrected and explained.
 
 Every setting lives in a URL query parameter of its widget's key (`fields.FIELDS`), so
-`/Training?train_preset=ring2d&train_k=5&train_lr_d=1e-3` opens with those values set.
+`/Training?train_preset=ring2d&train_k=5&train_lr_d=1e-3` opens with those values set, and
+`train_view` (compare, sweep or library; absent for Train) opens that view.
 Most widgets are bound by Streamlit; the loss and optimizer (shown by translated label)
 and the typed boxes are written by `write_unbound_parameters`. On a session's first visit
 each readable value is clamped or rounded into its widget's domain, with one line per
@@ -33,6 +34,8 @@ OPEN_LINKED = "train_open_linked"         # first visit: show the run the link's
 # Written into the address by the page, not by Streamlit's binding (see write_unbound_parameters).
 NAMED_OPTIONS = ("train_loss", "train_optimizer")
 UNBOUND = (*NAMED_OPTIONS, *(field.key for field in FIELDS if field.typed))
+VIEW_KEY = "train_view"
+VIEWS = ("train", "compare", "sweep", "library")   # the page's views; the first is where it opens
 
 
 def _parse_number(raw: str) -> float | None:
@@ -102,6 +105,11 @@ def apply_url_parameters() -> list[str]:
         hidden_faces = raw_preset == "faces" and faces_file() is None
         notes.append(t("training.url.preset_faces" if hidden_faces else "training.url.preset",
                        value=shown_text(raw_preset), default=preset_names()[0]))
+    if (raw_view := params.get(VIEW_KEY)) is not None:
+        if raw_view in VIEWS:
+            st.session_state[VIEW_KEY] = raw_view
+        else:
+            notes.append(t("training.url.view", value=shown_text(raw_view)))
     for field in FIELDS:
         raw = params.get(field.key)
         if raw is None:
@@ -134,6 +142,12 @@ def write_unbound_parameters(preset_name: str) -> None:
         if field.typed and value is not None:
             value = whole_number(field.key, int(field.low), int(field.high), getattr(defaults, field.name))
         write_params({field.key: None if value is None or value == getattr(defaults, field.name) else value})
+
+
+def write_view(view: str) -> None:
+    """Keep the view in use in the address (by name, in every language), so a shared link
+    opens it; the Train view, where the page opens, is left out."""
+    write_params({VIEW_KEY: None if view == VIEWS[0] else view})
 
 
 def finish_url_correction() -> None:
