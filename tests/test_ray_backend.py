@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -322,7 +323,17 @@ def test_twenty_processes_launching_one_configuration_train_it_once(on_ray: Runn
 def test_a_gpu_run_lands_on_the_gpu_node_and_its_data_travels_by_hash(cluster: RayCluster, on_ray: Runners) -> None:
     """An MNIST run with device auto asks for a GPU when the cluster has one: it trains on
     node B. B's GPU is logical (torch has no CUDA there), so it trains on B's CPU, and the
-    run says so. Its MNIST files reach B as a copy named by their hashes."""
+    run says so. Its MNIST files reach B as a copy named by their hashes, and copies no run
+    has used for over a week (an upload from long ago, a half-written copy) are removed."""
+    from gan_engine.runs.ray_task import DATA_CACHE_KEEP_SECONDS
+
+    stale, recent, half = (cluster.data_cache / name for name in ("0" * 32, "1" * 32, ".2222-partial"))
+    for folder in (stale, recent, half):
+        folder.mkdir()
+        (folder / "faces.h5").write_bytes(b"x")
+    week_ago = time.time() - DATA_CACHE_KEEP_SECONDS - 3600
+    for folder in (stale, half):
+        os.utime(folder, (week_ago, week_ago))
     runner = on_ray()
     config = preset("mnist-gan", iterations=20, batch_size=32, snapshot_every=20, log_every=5, seed=43)
     final = runner.wait(runner.launch(config).key, timeout=120)
@@ -330,6 +341,9 @@ def test_a_gpu_run_lands_on_the_gpu_node_and_its_data_travels_by_hash(cluster: R
     assert node_id(cluster.node_b) in final.node and final.device == "cpu"
     copies = [path.name for path in cluster.data_cache.glob("*/*")]
     assert "t10k-images-idx3-ubyte.gz" in copies and "t10k-labels-idx1-ubyte.gz" in copies
+    assert not stale.exists() and not half.exists() and recent.is_dir()
+    used = next(cluster.data_cache.glob("*/t10k-images-idx3-ubyte.gz")).parent
+    assert time.time() - used.stat().st_mtime < DATA_CACHE_KEEP_SECONDS
     assert runner.store.summary(final.key).config.data_path == "", "the key still names the dashboard's data"
 
 

@@ -17,7 +17,8 @@ its answer read when it has come: about twice a second).
 Data files arrive as Ray objects named by their SHA-256 (the store puts each once): they are
 written once per node into a folder named by their hashes (`$GAN_EXPLORER_RAY_DATA_CACHE`, else the temporary folder),
 checked against the hash, and the run trains on that copy; its configuration, and so its
-key, still names the file on the dashboard's machine.
+key, still names the file on the dashboard's machine. A node removes the copies no run has
+used for a week.
 
 Devices, honestly: Ray hands a task the GPUs it asked for through CUDA_VISIBLE_DEVICES, so
 "cuda:N" becomes "cuda" (the one GPU Ray gave it). "auto" without a GPU from Ray trains on
@@ -28,9 +29,12 @@ which. A node that declares a GPU torch cannot use (a logical GPU) fails an expl
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import queue
+import shutil
 import socket
 import tempfile
 import threading
@@ -44,6 +48,7 @@ from gan_engine.limits import THREADS_ENV
 
 BATCH_SECONDS = 0.5
 DATA_CACHE_ENV = "GAN_EXPLORER_RAY_DATA_CACHE"
+DATA_CACHE_KEEP_SECONDS = 7 * 24 * 3600   # a node forgets data files no run has used for a week
 
 
 def node_label(hostname: str, address: str, node_id: str) -> str:
@@ -188,22 +193,60 @@ def _materialize(names: list[tuple[str, str]], contents: tuple[bytes, ...]) -> P
     """This node's copy of the run's data files; the path of the first one.
 
     The folder is named by the files' hashes and appears whole (renamed into place), so a
-    second run on this node, or one racing this one, never reads a half-written copy.
+    second run on this node, or one racing this one, never reads a half-written copy. Each
+    use marks the folder as used now; folders no run has used for `DATA_CACHE_KEEP_SECONDS`
+    (files uploaded once, weeks ago, on a long-lived class cluster) are removed here, under
+    the cache's lock, so a folder is never removed between a run finding it and reading it
+    (runs read their data whole when they start).
     """
     digest = hashlib.sha256("".join(f"{name}\0{sha}\0" for name, sha in names).encode()).hexdigest()[:32]
     root = Path(os.environ.get(DATA_CACHE_ENV) or Path(tempfile.gettempdir()) / "gan-explorer-data")
     folder = root / digest
-    if not folder.is_dir():
-        root.mkdir(parents=True, exist_ok=True)
-        partial = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=root))
+    root.mkdir(parents=True, exist_ok=True)
+    with _cache_lock(root):
+        _forget_unused(root, keep=folder)
+        if folder.is_dir():
+            os.utime(folder)                     # used now: kept for another DATA_CACHE_KEEP_SECONDS
+            return folder / names[0][0]
+    partial = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=root))
+    try:
         for (name, sha), content in zip(names, contents):
             if hashlib.sha256(content).hexdigest() != sha:
                 raise OSError(f"the data file {name} arrived damaged (its SHA-256 does not match)")
             (partial / name).write_bytes(content)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    with _cache_lock(root):
         try:
             partial.rename(folder)
         except OSError:          # another task put the same files in place first
-            for file in partial.iterdir():
-                file.unlink()
-            partial.rmdir()
+            shutil.rmtree(partial, ignore_errors=True)
+            os.utime(folder)
     return folder / names[0][0]
+
+
+@contextlib.contextmanager
+def _cache_lock(root: Path) -> Iterator[None]:
+    """Exclusive lock on this node's data cache (held for a directory listing, not a copy)."""
+    fd = os.open(root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _forget_unused(root: Path, keep: Path) -> None:
+    """Remove the cache's folders (and copies a crashed task left half-written) that no run
+    has used for `DATA_CACHE_KEEP_SECONDS`; call with the cache's lock held."""
+    now = time.time()
+    for entry in root.iterdir():
+        if entry == keep or not entry.is_dir():
+            continue
+        try:
+            unused = now - entry.stat().st_mtime
+        except OSError:          # gone meanwhile
+            continue
+        if unused > DATA_CACHE_KEEP_SECONDS:
+            shutil.rmtree(entry, ignore_errors=True)
