@@ -41,8 +41,12 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import torch
+# As the product's worker does (runs/local.py): numpy's BLAS on the run's threads, set before
+# numpy loads, so the judges' statistics do not spin a thread per core beside another run.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", os.environ.get("GAN_EXPLORER_THREADS", "1"))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 

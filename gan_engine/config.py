@@ -25,7 +25,8 @@ from gan_engine.errors import ConfigError
 ENGINE_FORMAT_VERSION = 1
 # Fields added after format 1 enter the key only when they differ from these defaults, so every
 # configuration that existed before them keeps its key (and its cached run).
-KEYED_WHEN_SET: dict[str, object] = {"pack_by_label": False, "aux_weight": 0.0, "class_norm": False, "aux_fake": False}
+KEYED_WHEN_SET: dict[str, object] = {"pack_by_label": False, "aux_weight": 0.0, "class_norm": False, "aux_fake": False,
+                                     "fake_class": False}
 
 TARGETS = ("gauss1d", "bimodal1d", "ring2d", "grid2d", "mnist", "faces")
 TOY_TARGETS = ("gauss1d", "bimodal1d", "ring2d", "grid2d")
@@ -77,6 +78,7 @@ class RunConfig:
     pack_by_label: bool = False     # conditional PacGAN: the samples packed together share one label
     aux_weight: float = 0.0         # AC-GAN: D also names real digits, G is rewarded when D names the asked-for one
     aux_fake: bool = False          # AC-GAN as published: D's classifier also learns the generated digits' labels
+    fake_class: bool = False        # AM-GAN: D's classifier has an 11th class, "generated", for every fake
     class_norm: bool = False        # conditional dcgan G: the label also scales and shifts each normalised layer
     image_size: int = 64            # faces only: side of the square the images are resized to
     data_path: str = ""             # faces / MNIST file or folder; "" = the default search
@@ -172,6 +174,12 @@ class RunConfig:
                               "conditional dcgan run with a norm (batchnorm or layernorm).")
         if self.aux_fake and self.aux_weight == 0.0:
             raise ConfigError("aux_fake trains D's auxiliary classifier on generated digits too: it needs aux_weight > 0.")
+        if self.fake_class and self.aux_weight == 0.0:
+            raise ConfigError("fake_class gives D's auxiliary classifier a class for generated digits: it needs "
+                              "aux_weight > 0.")
+        if self.fake_class and self.aux_fake:
+            raise ConfigError("aux_fake and fake_class tell D's classifier two different things about a generated "
+                              "digit (its asked-for digit, or 'generated'): choose one.")
         if self.aux_weight > 0.0 and not self.conditional:
             raise ConfigError("aux_weight trains D to name the digit: it needs a conditional run.")
         if self.aux_weight > 0.0 and self.pack > 1 and not self.pack_by_label:
@@ -263,12 +271,16 @@ PRESETS: dict[str, RunConfig] = {
     # The MNIST preset the Training page offers first: every digit in 1.5-2 minutes
     # of one CPU thread. A small conditional DCGAN pair (width 32, batch norm, bfloat16) whose
     # discriminator reads the label two ways: a projection (Miyato & Koyama 2018) and an
-    # auxiliary classifier that names real digits (AC-GAN, Odena et al. 2017; G is rewarded
-    # when D names the digit it was asked for); PacGAN pairs of one digit (pack_by_label: D sees
-    # a lack of variety within a digit, which AC-GAN alone lets happen), a linearly decaying
+    # auxiliary classifier that names real digits and has an eleventh class, "generated", for
+    # every fake (AM-GAN, Zhou et al. 2018; G is rewarded when D names the digit it was asked
+    # for). With AC-GAN's ten classes instead (Odena et al. 2017; the preset until the seventh
+    # session) the worst digit, by the stricter judge, was 87.5-93.8% over seeds 0-4 (mean
+    # 90.5%); with the "generated" class 92.2-94.2% (mean 93.3%): D stops naming a malformed
+    # fake as the digit it imitates. PacGAN pairs of one digit (pack_by_label: D sees a lack
+    # of variety within a digit, which a classifier alone lets happen), a linearly decaying
     # learning rate and an EMA generator. benchmarks/quality.py has its figures over 5 seeds.
     "mnist-cgan": RunConfig(preset="mnist-cgan", target="mnist", arch="dcgan", conditional=True,
-                            conditioning="projection", aux_weight=1.0, pack=2, pack_by_label=True,
+                            conditioning="projection", aux_weight=1.0, fake_class=True, pack=2, pack_by_label=True,
                             norm="batchnorm", latent_dim=64, hidden_dim=32, batch_size=64, lr_d=4e-4,
                             lr_g=4e-4, lr_schedule="linear", ema_decay=0.999, precision="bf16",
                             iterations=5000, snapshot_every=500, log_every=20),
@@ -285,7 +297,8 @@ PRESETS: dict[str, RunConfig] = {
                                 lr_schedule="linear", precision="bf16", lr_d=4e-4, lr_g=4e-4, iterations=28000,
                                 batch_size=512, snapshot_every=1000, log_every=50),
     # The recipe of the shipped generator (gan_engine/pretrained/README.md): mnist-cgan's
-    # networks at width 64, trained four times as long (20,000 iterations, about 12 min of one
+    # networks at width 64 with AC-GAN's ten-class head (mnist-cgan's before it gained the
+    # "generated" class), trained four times as long (20,000 iterations, about 12 min of one
     # CPU thread): every digit >= 97.5% recognised by both judges, diversity >= 88% of real
     # digits'. Its key is the shipped file's, so training it reproduces that file.
     "mnist-cdcgan": RunConfig(preset="mnist-cdcgan", target="mnist", arch="dcgan", conditional=True,

@@ -25,7 +25,7 @@ CHANGED = {
     "norm": "layernorm", "pack": 2, "ema_decay": 0.99, "image_size": 32, "data_path": "x.csv", "seed": 1,
     "snapshot_every": 101, "log_every": 11, "lr_schedule": "linear", "precision": "bf16", "r1_gamma": 0.5,
     "conditioning": "projection", "pack_by_label": True, "aux_weight": 0.5,
-    "class_norm": True, "aux_fake": True,
+    "class_norm": True, "aux_fake": True, "fake_class": True,
 }
 
 
@@ -52,6 +52,7 @@ def test_a_field_added_later_keeps_the_older_keys() -> None:
     assert "aux_weight" not in json.loads(RunConfig().canonical_json())   # the same for the AC-GAN weight
     assert "class_norm" not in json.loads(RunConfig().canonical_json())   # and for conditional norms in G
     assert "aux_fake" not in json.loads(RunConfig().canonical_json())     # and for AC-GAN's fake-label term
+    assert "fake_class" not in json.loads(RunConfig().canonical_json())   # and for AM-GAN's "generated" class
 
 
 @pytest.mark.parametrize("overrides, words", [
@@ -59,6 +60,9 @@ def test_a_field_added_later_keeps_the_older_keys() -> None:
     ({"target": "mnist", "conditional": True, "pack": 2, "aux_weight": 1.0}, "pack_by_label"),
     ({"target": "mnist", "conditional": True, "aux_weight": -1.0}, "aux_weight"),
     ({"target": "mnist", "conditional": True, "aux_fake": True}, "aux_weight"),               # no classifier
+    ({"target": "mnist", "conditional": True, "fake_class": True}, "aux_weight"),             # no classifier
+    ({"target": "mnist", "conditional": True, "aux_weight": 1.0, "aux_fake": True, "fake_class": True},
+     "choose one"),                                                                          # two meanings for a fake
     ({"target": "mnist", "conditional": True, "class_norm": True, "norm": "batchnorm"}, "class_norm"),   # mlp
     ({"target": "mnist", "conditional": True, "class_norm": True, "arch": "dcgan"}, "class_norm"),      # no norm
     ({"target": "mnist", "class_norm": True, "arch": "dcgan", "norm": "batchnorm"}, "class_norm"),      # no label

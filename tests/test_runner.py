@@ -204,6 +204,9 @@ def test_toy_runs_train_side_by_side_and_a_run_takes_the_slots_it_trains_on(
     runner.cancel(toys[1].key)
     assert eventually(lambda: runner.progress(wide.key).status == "running", 60)
     assert runner.dir.busy_slots(2) == 2
+    # numpy's BLAS in the worker gets the run's threads too (else a thread per core spins)
+    environment = Path(f"/proc/{runner.store.summary(wide.key).pid}/environ").read_bytes().split(b"\0")
+    assert b"OPENBLAS_NUM_THREADS=2" in environment
     assert "waiting for 2 of 2 slot(s)" in (runs / ".logs" / f"{wide.key}.log").read_text()
 
 

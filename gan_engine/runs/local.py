@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from gan_engine.runs.runner import ClusterGlance, Launch, Runner
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])   # the folder that holds gan_engine/
+BLAS_THREADS_ENV = "OPENBLAS_NUM_THREADS"   # read by numpy's OpenBLAS when it loads
 EXIT_WAIT_SECONDS = 5.0
 
 
@@ -86,6 +87,10 @@ class LocalBackend:
             environment = dict(os.environ)
             environment["PYTHONPATH"] = os.pathsep.join(
                 filter(None, [PACKAGE_PARENT, environment.get("PYTHONPATH")]))
+            # numpy's BLAS (the judges' statistics at each snapshot) would otherwise start a
+            # thread per core that spins between calls: beside another run on a 2-core
+            # machine that made judging 2-4x slower (6% of an MNIST run instead of 1.5%).
+            environment[BLAS_THREADS_ENV] = str(cpus)
             with open(self.dir.log_file(key), "ab") as log_file:
                 child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,
                                          stderr=subprocess.STDOUT, pass_fds=(lock_fd,),

@@ -10,7 +10,9 @@ generator (`ema_decay`), the R1 penalty (`r1_gamma`), PacGAN packing (`pack`; wi
 `pack_by_label` the packed samples of a conditional run share one digit, real and fake alike,
 so D can see a lack of variety within a digit), an auxiliary classifier in D (`aux_weight`,
 AC-GAN: D names real digits, G is rewarded when D names the asked-for one; with `aux_fake`
-D's classifier also learns the asked-for digit of each fake, as in the AC-GAN paper), a linear
+D's classifier also learns the asked-for digit of each fake, as in the AC-GAN paper; with
+`fake_class` it has an eleventh class, "generated", that it learns for every fake, as in
+AM-GAN, so G is rewarded only for a digit D would not call generated), a linear
 learning-rate decay (`lr_schedule`) and bfloat16 mixed precision (`precision`). Model-side
 options (`conditioning`, `class_norm`) are in `models.py`.
 
@@ -256,8 +258,11 @@ class _Loop:
             loss_d = discriminator_loss(real_logits, fake_logits, config.loss, config.label_smoothing)
             if real_classes is not None:   # AC-GAN: D also learns to name the digit of real images
                 loss_d = loss_d + self.naming_loss(real_classes, real_labels)
-            if fake_classes is not None:   # ... and, with aux_fake, the digit each generated one was asked for
-                loss_d = loss_d + self.naming_loss(fake_classes, fake_labels)
+            if fake_classes is not None:   # ... and of each generated one: the digit it was asked for
+                # (aux_fake, AC-GAN as published), or that it is generated (fake_class, AM-GAN)
+                fake_term = (self.generated_loss(fake_classes) if config.fake_class
+                             else self.naming_loss(fake_classes, fake_labels))
+                loss_d = loss_d + fake_term
             if config.r1_gamma > 0.0:
                 loss_d = loss_d + r1_penalty(real, real_logits, config.r1_gamma)
             self.opt_d.zero_grad(set_to_none=True)
@@ -292,19 +297,25 @@ class _Loop:
         pack (m / pack, classes) against the pack's digit (one label per pack)."""
         return self.config.aux_weight * F.cross_entropy(classes.float(), labels[::self.config.pack])
 
+    def generated_loss(self, classes: torch.Tensor) -> torch.Tensor:
+        """The AM-GAN term for generated packs: `aux_weight` times the cross-entropy of D's
+        class logits (m / pack, classes + 1) against the last class, "generated"."""
+        generated = torch.full((classes.shape[0],), classes.shape[1] - 1, dtype=torch.long, device=classes.device)
+        return self.config.aux_weight * F.cross_entropy(classes.float(), generated)
+
     def judge(self, real: torch.Tensor, real_labels: torch.Tensor | None, fake: torch.Tensor,
               fake_labels: torch.Tensor | None
               ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
         """D's logits for the real and the fake minibatch, (m / pack,) each; with an auxiliary
-        classifier (aux_weight > 0) its class logits for the real one, and with `aux_fake` for
-        the fake one too (else None).
+        classifier (aux_weight > 0) its class logits for the real one, and with `aux_fake` or
+        `fake_class` for the fake one too (else None).
 
         Without batch norm D treats every sample (pack) on its own, so both go through in one
         pass of twice the size, which runs faster than two; batch norm must see them apart,
         as in DCGAN, or it would mix real and fake statistics.
         """
         aux = self.config.aux_weight > 0.0
-        aux_fake = self.config.aux_fake   # validate() makes it imply aux
+        aux_fake = self.config.aux_fake or self.config.fake_class   # validate() makes either imply aux
         if self.joint_pass:
             labels = None if real_labels is None else torch.cat((real_labels, fake_labels))
             out = self.D(torch.cat((real, fake)), labels, with_classes=aux)

@@ -140,7 +140,7 @@ class MLPDiscriminator(nn.Module):
 
     def __init__(self, data_shape: tuple[int, ...], hidden_dim: int, hidden_layers: int, leaky_slope: float,
                  norm: str, num_classes: int = 0, pack: int = 1, projection: bool = False,
-                 concat: bool | None = None, classify: bool = False) -> None:
+                 concat: bool | None = None, classify: bool = False, fake_class: bool = False) -> None:
         super().__init__()
         self.num_classes, self.data_shape, self.pack = num_classes, tuple(data_shape), pack
         self.latent_dim = 0
@@ -150,12 +150,13 @@ class MLPDiscriminator(nn.Module):
         self.body = _mlp_body(self.in_dim * pack, hidden_dim, hidden_layers, leaky_slope, norm)
         self.out = nn.Linear(hidden_dim, 1)
         self.projection = LabelProjection(num_classes, hidden_dim, pack) if num_classes and projection else None
-        self.classify = nn.Linear(hidden_dim, num_classes) if num_classes and classify else None
+        self.classify = nn.Linear(hidden_dim, num_classes + fake_class) if num_classes and classify else None
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None,
                 with_classes: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
         """Logits (B/pack,); with `with_classes`, also the class logits (B/pack, classes) of
-        the auxiliary classifier (AC-GAN; only when built with `classify`)."""
+        the auxiliary classifier (AC-GAN; only when built with `classify`; with `fake_class` its last
+        column is the class "generated", AM-GAN)."""
         _check_labels(self, labels)
         x = x.reshape(x.shape[0], -1)                                                     # (B, prod(shape))
         if self.concat:
@@ -282,7 +283,7 @@ class ConvDiscriminator(nn.Module):
 
     def __init__(self, data_shape: tuple[int, ...], width: int, leaky_slope: float, norm: str,
                  num_classes: int = 0, pack: int = 1, projection: bool = False, concat: bool | None = None,
-                 classify: bool = False) -> None:
+                 classify: bool = False, fake_class: bool = False) -> None:
         super().__init__()
         self.num_classes, self.data_shape, self.pack = num_classes, tuple(data_shape), pack
         self.latent_dim = 0
@@ -300,7 +301,8 @@ class ConvDiscriminator(nn.Module):
         self.out = nn.Linear(c_in * base * base, 1)
         self.projection = (LabelProjection(num_classes, c_in * base * base, pack)
                            if num_classes and projection else None)
-        self.classify = nn.Linear(c_in * base * base, num_classes) if num_classes and classify else None
+        self.classify = (nn.Linear(c_in * base * base, num_classes + fake_class)
+                         if num_classes and classify else None)
         self.apply(_init_dcgan)
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None,
@@ -332,10 +334,11 @@ def build_models(config: RunConfig) -> tuple[nn.Module, nn.Module]:
     if config.arch == "dcgan":
         generator = ConvGenerator(config.latent_dim, shape, config.hidden_dim, config.norm, classes, config.class_norm)
         discriminator = ConvDiscriminator(shape, config.hidden_dim, config.leaky_slope, config.norm, classes,
-                                          config.pack, projection, concat, classify)
+                                          config.pack, projection, concat, classify, config.fake_class)
     else:
         generator = MLPGenerator(config.latent_dim, shape, config.hidden_dim, config.hidden_layers,
                                  config.leaky_slope, config.norm, classes)
         discriminator = MLPDiscriminator(shape, config.hidden_dim, config.hidden_layers, config.leaky_slope,
-                                         config.norm, classes, config.pack, projection, concat, classify)
+                                         config.norm, classes, config.pack, projection, concat, classify,
+                                         config.fake_class)
     return generator, discriminator
