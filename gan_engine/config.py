@@ -275,7 +275,7 @@ PRESETS: dict[str, RunConfig] = {
     # every fake (AM-GAN, Zhou et al. 2018; G is rewarded when D names the digit it was asked
     # for). With AC-GAN's ten classes instead (Odena et al. 2017; the preset until the seventh
     # session) the worst digit, by the stricter judge, was 87.5-93.8% over seeds 0-4 (mean
-    # 90.5%); with the "generated" class 92.2-94.2% (mean 93.3%): D stops naming a malformed
+    # 90.5%); with the "generated" class 91.5-93.8% (mean 92.7%): D stops naming a malformed
     # fake as the digit it imitates. PacGAN pairs of one digit (pack_by_label: D sees a lack
     # of variety within a digit, which a classifier alone lets happen), a linearly decaying
     # learning rate and an EMA generator. benchmarks/quality.py has its figures over 5 seeds.
