@@ -26,7 +26,7 @@ ENGINE_FORMAT_VERSION = 1
 # Fields added after format 1 enter the key only when they differ from these defaults, so every
 # configuration that existed before them keeps its key (and its cached run).
 KEYED_WHEN_SET: dict[str, object] = {"pack_by_label": False, "aux_weight": 0.0, "class_norm": False, "aux_fake": False,
-                                     "fake_class": False}
+                                     "fake_class": False, "mode_seeking": 0.0}
 
 TARGETS = ("gauss1d", "bimodal1d", "ring2d", "grid2d", "mnist", "faces")
 TOY_TARGETS = ("gauss1d", "bimodal1d", "ring2d", "grid2d")
@@ -79,6 +79,7 @@ class RunConfig:
     aux_weight: float = 0.0         # AC-GAN: D also names real digits, G is rewarded when D names the asked-for one
     aux_fake: bool = False          # AC-GAN as published: D's classifier also learns the generated digits' labels
     fake_class: bool = False        # AM-GAN: D's classifier has an 11th class, "generated", for every fake
+    mode_seeking: float = 0.0       # MSGAN: G's penalty weight for pairs of z (same digit) drawn alike (0 = off)
     class_norm: bool = False        # conditional dcgan G: the label also scales and shifts each normalised layer
     image_size: int = 64            # faces only: side of the square the images are resized to
     data_path: str = ""             # faces / MNIST file or folder; "" = the default search
@@ -169,6 +170,10 @@ class RunConfig:
             raise ConfigError("pack_by_label packs samples of one digit together: it needs a conditional run "
                               "with pack 2 or more.")
         _float_range("aux_weight", self.aux_weight, 0.0, 10.0)
+        _float_range("mode_seeking", self.mode_seeking, 0.0, 10.0)
+        if self.mode_seeking > 0.0 and (self.batch_size % 2 or (self.pack_by_label and self.pack % 2)):
+            raise ConfigError("mode_seeking compares the generated samples in pairs (of one digit): it needs an even "
+                              "batch_size, and an even pack with pack_by_label.")
         if self.class_norm and not (self.conditional and self.arch == "dcgan" and self.norm != "none"):
             raise ConfigError("class_norm lets the label scale and shift G's normalised layers: it needs a "
                               "conditional dcgan run with a norm (batchnorm or layernorm).")

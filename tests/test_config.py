@@ -25,7 +25,7 @@ CHANGED = {
     "norm": "layernorm", "pack": 2, "ema_decay": 0.99, "image_size": 32, "data_path": "x.csv", "seed": 1,
     "snapshot_every": 101, "log_every": 11, "lr_schedule": "linear", "precision": "bf16", "r1_gamma": 0.5,
     "conditioning": "projection", "pack_by_label": True, "aux_weight": 0.5,
-    "class_norm": True, "aux_fake": True, "fake_class": True,
+    "class_norm": True, "aux_fake": True, "fake_class": True, "mode_seeking": 0.5,
 }
 
 
@@ -53,6 +53,7 @@ def test_a_field_added_later_keeps_the_older_keys() -> None:
     assert "class_norm" not in json.loads(RunConfig().canonical_json())   # and for conditional norms in G
     assert "aux_fake" not in json.loads(RunConfig().canonical_json())     # and for AC-GAN's fake-label term
     assert "fake_class" not in json.loads(RunConfig().canonical_json())   # and for AM-GAN's "generated" class
+    assert "mode_seeking" not in json.loads(RunConfig().canonical_json())  # and for MSGAN's penalty
 
 
 @pytest.mark.parametrize("overrides, words", [
@@ -63,6 +64,10 @@ def test_a_field_added_later_keeps_the_older_keys() -> None:
     ({"target": "mnist", "conditional": True, "fake_class": True}, "aux_weight"),             # no classifier
     ({"target": "mnist", "conditional": True, "aux_weight": 1.0, "aux_fake": True, "fake_class": True},
      "choose one"),                                                                          # two meanings for a fake
+    ({"target": "mnist", "conditional": True, "mode_seeking": 0.5, "batch_size": 63}, "even batch_size"),
+    ({"target": "mnist", "conditional": True, "mode_seeking": 0.5, "pack": 3, "pack_by_label": True,
+      "batch_size": 66}, "even pack"),                                                      # pairs would mix digits
+    ({"target": "mnist", "conditional": True, "mode_seeking": -1.0}, "mode_seeking"),
     ({"target": "mnist", "conditional": True, "class_norm": True, "norm": "batchnorm"}, "class_norm"),   # mlp
     ({"target": "mnist", "conditional": True, "class_norm": True, "arch": "dcgan"}, "class_norm"),      # no norm
     ({"target": "mnist", "class_norm": True, "arch": "dcgan", "norm": "batchnorm"}, "class_norm"),      # no label

@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from gan_engine.errors import ConfigError
-from gan_engine.train.losses import discriminator_loss, discriminator_probability, generator_loss, r1_penalty
+from gan_engine.train.losses import (discriminator_loss, discriminator_probability, generator_loss,
+                                     mode_seeking_penalty, r1_penalty)
 
 LN3 = math.log(3.0)
 # D(x) = sigmoid(logit): logit 0 -> 0.5, ln 3 -> 0.75, -ln 3 -> 0.25
@@ -98,3 +99,17 @@ def test_r1_penalty_of_a_linear_discriminator():
     weight = torch.tensor([3.0, -4.0], requires_grad=True)
     r1_penalty(real, real @ weight, gamma=2.0).backward()
     assert weight.grad.tolist() == pytest.approx([6.0, -8.0])   # ∂/∂w (|w|²) = 2w
+
+
+def test_mode_seeking_penalty_by_hand():
+    # pairs (0, 1) and (2, 3): z one apart in every coordinate; samples 0.2 and 0.6 apart
+    z = torch.tensor([[0.0, 0.0], [1.0, 1.0], [0.0, 0.0], [-1.0, 1.0]])
+    fake = torch.tensor([[0.0, 0.0], [0.2, 0.2], [0.0, 0.0], [0.6, -0.6]]).reshape(4, 1, 1, 2)
+    assert mode_seeking_penalty(z, fake, 0.5).item() == pytest.approx(0.5 / 0.4, rel=1e-4)
+    # a generator that draws both z of a pair alike pays far more than one that keeps them apart
+    alike = fake.clone()
+    alike[1::2] = alike[0::2]
+    assert mode_seeking_penalty(z, alike, 0.5) > 1000 * mode_seeking_penalty(z, fake, 0.5)
+    fake.requires_grad_(True)
+    mode_seeking_penalty(z, fake, 1.0).backward()
+    assert fake.grad[1].abs().sum() > 0          # it pushes the samples of a pair apart

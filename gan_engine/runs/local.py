@@ -89,7 +89,7 @@ class LocalBackend:
                 filter(None, [PACKAGE_PARENT, environment.get("PYTHONPATH")]))
             # numpy's BLAS (the judges' statistics at each snapshot) would otherwise start a
             # thread per core that spins between calls: beside another run on a 2-core
-            # machine that made judging 2-4x slower (6% of an MNIST run instead of 1.5%).
+            # machine that made judging 2-5x slower (6% of an MNIST run instead of 1.5%).
             environment[BLAS_THREADS_ENV] = str(cpus)
             with open(self.dir.log_file(key), "ab") as log_file:
                 child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,

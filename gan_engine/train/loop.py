@@ -12,7 +12,8 @@ so D can see a lack of variety within a digit), an auxiliary classifier in D (`a
 AC-GAN: D names real digits, G is rewarded when D names the asked-for one; with `aux_fake`
 D's classifier also learns the asked-for digit of each fake, as in the AC-GAN paper; with
 `fake_class` it has an eleventh class, "generated", that it learns for every fake, as in
-AM-GAN, so G is rewarded only for a digit D would not call generated), a linear
+AM-GAN, so G is rewarded only for a digit D would not call generated), MSGAN's mode-seeking
+penalty on G for pairs of z drawn alike (`mode_seeking`), a linear
 learning-rate decay (`lr_schedule`) and bfloat16 mixed precision (`precision`). Model-side
 options (`conditioning`, `class_norm`) are in `models.py`.
 
@@ -56,7 +57,8 @@ from gan_engine.config import RunConfig
 from gan_engine.train.real_data import RealData, load_real_data
 from gan_engine.errors import ConfigError
 from gan_engine.limits import IMAGE_RUN_THREADS, available_cpus, threads_setting
-from gan_engine.train.losses import discriminator_loss, discriminator_probability, generator_loss, r1_penalty
+from gan_engine.train.losses import (discriminator_loss, discriminator_probability, generator_loss,
+                                     mode_seeking_penalty, r1_penalty)
 from gan_engine.train.models import build_models
 
 # scores an image generator (in eval mode) at a snapshot: (generator, final snapshot?) -> metrics
@@ -225,11 +227,14 @@ class _Loop:
         return self.ema.model if self.ema is not None else self.G
 
     def noise(self, m: int, with_labels: bool = True) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """m latent vectors (m, latent_dim) and, for conditional models, uniform labels (m,)."""
+        """m latent vectors (m, latent_dim) and, for conditional models, uniform labels (m,);
+        with `mode_seeking`, samples 2i and 2i + 1 share a label (the pairs it compares)."""
         z = torch.randn(m, self.config.latent_dim, generator=self.rng, device=self.device)
         labels = None
         if self.num_classes and with_labels:
-            labels = torch.randint(self.num_classes, (m,), generator=self.rng, device=self.device)
+            pairs = self.config.mode_seeking > 0.0
+            labels = torch.randint(self.num_classes, (m // 2 if pairs else m,), generator=self.rng, device=self.device)
+            labels = labels.repeat_interleave(2) if pairs else labels
         return z, labels
 
     def iteration(self) -> dict[str, torch.Tensor]:
@@ -280,6 +285,8 @@ class _Loop:
         loss_g = generator_loss(g_logits, config.loss)
         if aux:   # ... and G is rewarded when D names the digit it was asked for
             loss_g = loss_g + self.naming_loss(g_classes, fake_labels)
+        if config.mode_seeking > 0.0:   # ... and penalised when two z (of one digit) give alike samples
+            loss_g = loss_g + mode_seeking_penalty(z, fake, config.mode_seeking)
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()

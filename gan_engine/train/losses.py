@@ -91,3 +91,15 @@ def r1_penalty(real: torch.Tensor, real_logits: torch.Tensor, gamma: float) -> t
     """
     (slopes,) = torch.autograd.grad(_wide(real_logits).sum(), real, create_graph=True)   # (m, ...)
     return 0.5 * gamma * slopes.float().pow(2).sum() / real_logits.shape[0]
+
+
+def mode_seeking_penalty(z: torch.Tensor, fake: torch.Tensor, weight: float) -> torch.Tensor:
+    """MSGAN (Mao et al. 2019): `weight` / (mean over pairs of |G(z1) - G(z2)| / |z1 - z2|).
+
+    Samples 2i and 2i + 1 of `fake` (m, ...) and `z` (m, latent) form the pairs (of one digit in
+    a conditional run). A generator that draws different z alike, which a classifier's reward
+    invites (every "2" its most recognisable one), has a small ratio and a large penalty.
+    """
+    drawn = (fake[0::2].float() - fake[1::2].float()).abs().flatten(1).mean(1)           # (m / 2,)
+    apart = (z[0::2] - z[1::2]).abs().mean(1)                                            # (m / 2,)
+    return weight / ((drawn / apart).mean() + 1e-5)
