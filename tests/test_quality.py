@@ -181,20 +181,26 @@ def test_the_verdict_calls_a_collapsing_configuration_a_collapse(judges):
     assert verdict.message.startswith("Mode collapse: ")
 
 
+def short_judged_run(config: RunConfig, judges, monkeypatch) -> dict[str, float]:
+    """Train `config` judged at its snapshots, on one thread as the worker trains it (so the
+    run is the one measured); its final metrics, once it has finished without a collapse verdict."""
+    monkeypatch.setenv("GAN_EXPLORER_THREADS", "1")
+    result = train(config, "cpu", judge=judge.snapshot_judge(config, judges))
+    assert result.status == "done"
+    assert run_verdict(config, result.metrics).level != "collapse", result.metrics
+    return result.metrics
+
+
 def test_the_first_mnist_preset_learns_every_digit_in_a_short_run(judges, monkeypatch):
     # mnist-cgan cut to 3,000 iterations (about 100 s on one thread) on the test fixture's
     # 1,600 training digits: both judges must find every digit drawn when asked for it (each
     # recognised in most of its samples; seed 0 reaches 86% for the worst), with variety within
     # each digit (seed 0: 0.74). A recipe that collapses (one shape for every label, as the first presets
-    # did) fails here. One thread, as the worker trains it, so the run is the one measured.
-    monkeypatch.setenv("GAN_EXPLORER_THREADS", "1")
-    config = preset("mnist-cgan", iterations=3000, snapshot_every=1000, seed=0)
-    result = train(config, "cpu", judge=judge.snapshot_judge(config, judges))
-    assert result.status == "done"
-    metrics = result.metrics
+    # did) fails here.
+    metrics = short_judged_run(preset("mnist-cgan", iterations=3000, snapshot_every=1000, seed=0), judges,
+                               monkeypatch)
     assert metrics["digits_produced"] == 10, metrics
     assert metrics["min_accuracy"] >= 0.5 and metrics["diversity_ratio"] >= 0.6, metrics
-    assert run_verdict(config, metrics).level != "collapse"
 
 
 def test_the_unconditional_convolutional_preset_draws_every_digit_in_a_short_run(judges, monkeypatch):
@@ -203,12 +209,8 @@ def test_the_unconditional_convolutional_preset_draws_every_digit_in_a_short_run
     # cover all ten (seed 0: the rarest 2.0%, 10 samples; the bar is 3), with most digits at
     # the 2% a trained run keeps and variety within each. A collapsed generator draws one or
     # two digits (see the collapsing configuration above) and fails every one of these.
-    monkeypatch.setenv("GAN_EXPLORER_THREADS", "1")
-    config = preset("mnist-dcgan", iterations=1500, snapshot_every=500, seed=0)
-    result = train(config, "cpu", judge=judge.snapshot_judge(config, judges))
-    assert result.status == "done"
-    metrics = result.metrics
+    metrics = short_judged_run(preset("mnist-dcgan", iterations=1500, snapshot_every=500, seed=0), judges,
+                               monkeypatch)
     assert metrics["quality_samples"] == 500, metrics
     assert metrics["min_share"] >= 3 / 500, metrics
     assert metrics["digits_produced"] >= 8 and metrics["diversity_ratio"] >= 0.8, metrics
-    assert run_verdict(config, metrics).level != "collapse"
