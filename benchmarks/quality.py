@@ -53,7 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gan_engine.train import anchors  # noqa: E402
 from gan_engine import judge  # noqa: E402
 from gan_engine.config import RunConfig, preset  # noqa: E402
-from gan_engine.limits import THREADS_ENV, run_cpus, threads_setting  # noqa: E402
+from gan_engine.limits import THREADS_ENV, available_cpus, lone_run_threads, run_cpus, threads_setting  # noqa: E402
 from gan_engine.theory.distributions import toy_target  # noqa: E402
 from gan_engine.train.loop import train  # noqa: E402
 
@@ -117,10 +117,11 @@ def run_preset(name: str, seeds: int, overrides: dict[str, str] | None = None,
         config = RunConfig.from_dict({**preset(name).to_dict(), **(overrides or {}), "seed": seed}).validate()
         snapshot_judge = judge.SnapshotJudge(judges(), config.latent_dim) if config.target == "mnist" else None
         load_start = os.getloadavg()[0]
-        # the threads the product's worker gives this run on this machine (GAN_EXPLORER_THREADS wins)
+        # the threads the product's worker gives this run alone on this machine: an image run its
+        # own slots and the idle ones it borrows (GAN_EXPLORER_THREADS wins, e.g. 1 for two at once)
         if USER_THREADS is None:
             os.environ.pop(THREADS_ENV, None)
-        threads = USER_THREADS or run_cpus(config)
+        threads = USER_THREADS or (run_cpus(config) if config.is_toy else lone_run_threads(available_cpus()))
         os.environ[THREADS_ENV] = str(threads)          # what train() then configures
         started, cpu_started = time.perf_counter(), time.process_time()
         result = train(config, judge=snapshot_judge)
@@ -192,8 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     overrides = dict(item.split("=", 1) for item in args.set)
     if overrides:
         print(f"overrides: {overrides}")
-    print(f"torch {torch.__version__}, each run on the threads the product's worker gives it here "
-          f"(toy 1, images {run_cpus(preset('mnist-cgan'))}; GAN_EXPLORER_THREADS overrides), {os.cpu_count()} CPUs, "
+    print(f"torch {torch.__version__}, each run on the threads the product's worker gives it alone here "
+          f"(toy 1, images {lone_run_threads(available_cpus())} with the idle cores it borrows; GAN_EXPLORER_THREADS "
+          f"overrides, e.g. 1 for two benchmarks at once), {os.cpu_count()} CPUs, "
           f"cuda={'yes' if torch.cuda.is_available() else 'no (no GPU on this machine)'}, "
           f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     names = [n for name in args.presets for n in (MNIST_PRESETS if name == "mnist" else (name,))]

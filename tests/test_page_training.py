@@ -21,7 +21,7 @@ from gan_engine.runs.runfile import RunRecord, write_run_file
 from apphelpers import app_session, link_notes
 from gan_engine.plots import training as plots
 from gan_engine.runs.store import RunStore
-from ui.i18n import LANG_QUERY_PARAM
+from ui.i18n import LANG_QUERY_PARAM, LANG_STATE_KEY
 from ui.strings import training as strings
 from ui.training import engine, fields, settings, url
 
@@ -245,6 +245,26 @@ def test_a_tiny_run_trains_shows_charts_and_is_then_served_from_cache(trained_ru
     assert len(charts(again)) >= 3 and not again.get("progress") and "train_cancel" not in keys(again)
     assert run_file.stat().st_mtime_ns == before
     assert sorted(p.name for p in runs_dir.glob("*.h5")) == [f"{key}.h5"]
+
+
+def _device_lines() -> None:
+    import streamlit as st
+
+    from ui.training.run_view import device_text
+
+    st.text(device_text("cpu", {"loss_d": 1.3, "threads": 2.0}))     # an image run borrowing a core
+    st.text(device_text("cpu", {"loss_d": 1.3}))                     # a toy run, or threads pinned
+    st.text(device_text("cuda", {"loss_d": 1.3}))
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en", ["cpu, 2 thread(s)", "cpu", "cuda"]),
+                                                ("zh", ["cpu，2 个线程", "cpu", "cuda"])])
+def test_the_live_progress_names_the_threads_a_cpu_run_trains_on(lang: str, expected: list[str]) -> None:
+    at = AppTest.from_function(_device_lines)
+    at.session_state[LANG_STATE_KEY] = lang
+    at.run()
+    no_exception(at)
+    assert [line.value for line in at.text] == expected
 
 
 def test_a_run_beyond_the_slots_waits_its_turn_and_all_can_be_cancelled(trained_runs_dir: Path) -> None:

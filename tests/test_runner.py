@@ -15,7 +15,7 @@ import pytest
 
 from gan_engine.config import preset
 from gan_engine.errors import ConfigError, DataError, QueueFullError, RunError
-from gan_engine.limits import Limits, available_cpus, image_run_threads, run_cpus
+from gan_engine.limits import IMAGE_RUN_THREADS, Limits, available_cpus, borrowed_threads, image_run_threads, run_cpus
 from gan_engine.runs.runfile import RunFile, RunRecord, write_run_file
 from gan_engine.runs.runner import Runner, remaining_seconds
 from gan_engine.runs.store import RunStore
@@ -208,6 +208,46 @@ def test_toy_runs_train_side_by_side_and_a_run_takes_the_slots_it_trains_on(
     environment = Path(f"/proc/{runner.store.summary(wide.key).pid}/environ").read_bytes().split(b"\0")
     assert b"OPENBLAS_NUM_THREADS=2" in environment
     assert "waiting for 2 of 2 slot(s)" in (runs / ".logs" / f"{wide.key}.log").read_text()
+
+
+def test_borrowed_threads_share_the_idle_slots() -> None:
+    assert borrowed_threads(1, 2, 1) == 2                    # alone on two slots: both cores
+    assert borrowed_threads(1, 2, 2) == 1                    # a second run took the other slot
+    assert borrowed_threads(1, 4, 2) == 2                    # two one-slot runs split two idle slots
+    assert borrowed_threads(2, 4, 3) == 2                    # one idle slot among 2 + 1 held: less than one each
+    assert borrowed_threads(1, 16, 1) == IMAGE_RUN_THREADS   # never more than an image run can use
+    assert borrowed_threads(IMAGE_RUN_THREADS + 2, 16, IMAGE_RUN_THREADS + 2) == IMAGE_RUN_THREADS + 2  # nor fewer than its own
+
+
+def test_an_image_run_alone_trains_on_the_idle_slot_and_gives_it_back(runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An image run holding its slots also trains on the threads of an idle one; when a second run
+    takes that slot the first drops back to its own threads. A pinned GAN_EXPLORER_THREADS never
+    borrows."""
+    monkeypatch.delenv("GAN_EXPLORER_THREADS")
+    own = image_run_threads(available_cpus())
+    runner = make_runner(runs, max_workers=own + 1)
+    alone, shared = borrowed_threads(own, own + 1, own), own       # 2 and 1 on a 2-core machine
+    image = runner.launch(preset("mnist-gan", iterations=50_000, seed=60))
+    assert image.outcome == "started"
+    threads = lambda: runner.progress(image.key).latest.get("threads")   # noqa: E731
+    assert eventually(lambda: threads() == alone, 120), threads()
+    toy = runner.launch(tiny(61, iterations=50_000))                # takes the idle slot at once
+    assert toy.outcome == "started"
+    assert eventually(lambda: runner.progress(toy.key).status == "running", 60)
+    assert eventually(lambda: threads() == shared, 60), threads()
+    for launch in (toy, image):
+        runner.cancel(launch.key)
+        assert runner.wait(launch.key, timeout=60).status == "cancelled"
+    if alone > own:
+        log = (runs / ".logs" / f"{image.key}.log").read_text()
+        assert f"training on {alone} thread(s)" in log and f"training on {own} thread(s)" in log
+
+    monkeypatch.setenv("GAN_EXPLORER_THREADS", str(own))            # pinned: exactly that, alone or not
+    pinned = make_runner(runs, max_workers=own + 1).launch(preset("mnist-gan", iterations=50_000, seed=62))
+    assert eventually(lambda: runner.progress(pinned.key).iteration >= 100, 120)
+    assert "threads" not in runner.progress(pinned.key).latest
+    runner.cancel(pinned.key)
+    assert runner.wait(pinned.key, timeout=60).status == "cancelled"
 
 
 def test_the_backend_is_chosen_by_name_or_environment(runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gan_engine.errors import GanExplorerError, RunError
-from gan_engine.limits import THREADS_ENV
+from gan_engine.limits import THREADS_ENV, borrowed_threads, threads_setting
 from gan_engine.runs.coordination import RunDir
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("gan_engine.runs.worker")
 QUEUE_POLL_SECONDS = 0.2
 CANCEL_POLL_SECONDS = 0.1
+IDLE_POLL_SECONDS = 1.0      # how often an image run looks for idle slots to borrow threads from
 MIN_FLUSH_SECONDS = 1.0
 # Wait at least this many times the last write's duration before writing again (<= 5 %).
 FLUSH_COST_FACTOR = 20.0
@@ -64,6 +65,7 @@ def run_worker(key: str, root: Path, lock_fd: int | None = None, max_workers: in
     of the `max_workers` slots and trains on that many threads.
     """
     cpus = max(1, min(cpus, max_workers))
+    pinned = threads_setting() is not None    # GAN_EXPLORER_THREADS given: exactly that many, never more
     run_dir = RunDir(root)
     if lock_fd is None:
         with run_dir.runner_lock():     # as a launcher does, so lock files are never swapped under us
@@ -77,7 +79,8 @@ def run_worker(key: str, root: Path, lock_fd: int | None = None, max_workers: in
     slot_fds = _wait_for_slots(run_dir, key, max_workers, cpus, stop)
     try:
         os.environ[THREADS_ENV] = str(cpus)      # the threads it trains on are the slots it holds
-        code = _run(run_dir, key, device, stop, slot_fds is not None)
+        idle = None if pinned else _IdleSlots(run_dir, max_workers, cpus)
+        code = _run(run_dir, key, device, stop, slot_fds is not None, idle)
     finally:
         run_dir.dequeue(key)
         for slot_fd in slot_fds or ():
@@ -110,7 +113,32 @@ def _wait_for_slots(run_dir: RunDir, key: str, capacity: int, cpus: int, stop: _
     return None
 
 
-def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool) -> int:
+class _IdleSlots:
+    """Lends an image run the threads of worker slots nobody holds (`limits.borrowed_threads`),
+    looking at most once a second, so a run alone on a 2-core machine trains on both cores
+    and gives one back as soon as another run takes its slot."""
+
+    def __init__(self, run_dir: RunDir, capacity: int, own: int) -> None:
+        self.run_dir, self.capacity, self.own = run_dir, capacity, own
+        self.threads = own
+        self._next_look = 0.0
+
+    def adjust(self) -> int:
+        """Set torch's thread count to what the slots allow now; returns it."""
+        now = time.monotonic()
+        if now >= self._next_look:
+            self._next_look = now + IDLE_POLL_SECONDS
+            threads = borrowed_threads(self.own, self.capacity, self.run_dir.busy_slots(self.capacity))
+            if threads != self.threads:
+                import torch   # loaded by the training that calls this
+
+                torch.set_num_threads(threads)
+                log.info("worker %d: training on %d thread(s)", os.getpid(), threads)
+                self.threads = threads
+        return self.threads
+
+
+def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool, idle: _IdleSlots | None) -> int:
     from gan_engine.runs.runfile import RunFile, RunRecord
 
     path = run_dir.run_file(key)
@@ -128,7 +156,7 @@ def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool) ->
     # Say "running" before the slow torch import, so the page stops showing a queue place.
     record.status, record.started = "running", time.time()
     writer.flush(force=True)
-    _train(record, writer, run_dir, key, device, stop)
+    _train(record, writer, run_dir, key, device, stop, None if record.config.is_toy else idle)
     saved = writer.final()
     run_dir.clear_cancel(key)
     run_dir.mark_used(key)
@@ -138,15 +166,17 @@ def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool) ->
     return 0 if saved and record.status in CACHED_STATUSES else 1
 
 
-def _train(record: "RunRecord", writer: "RunWriter", run_dir: RunDir, key: str, device: str, stop: _Stop) -> None:
-    """Train `record.config`, filling `record`; every outcome ends in a final status."""
+def _train(record: "RunRecord", writer: "RunWriter", run_dir: RunDir, key: str, device: str, stop: _Stop,
+           idle: _IdleSlots | None = None) -> None:
+    """Train `record.config`, filling `record`; every outcome ends in a final status. With
+    `idle`, an image run on the CPU also trains on the threads of idle slots."""
     def flush_device(name: str) -> None:
         record.device = name
         writer.flush(force=True)
 
     # train() only calls the four TrainingCallbacks methods, which _StoreCallbacks has;
     # not subclassing keeps this module importable without torch.
-    callbacks = _StoreCallbacks(writer, run_dir, key, stop)
+    callbacks = _StoreCallbacks(writer, run_dir, key, stop, idle)
     outcome = run_training(record.config, device, callbacks, on_device=flush_device)
     fold_outcome(record, outcome, writer.error)
     if stop.terminated and outcome.status == "cancelled" and writer.error is None:
@@ -269,14 +299,19 @@ class RunWriter:
 class _StoreCallbacks:
     """TrainingCallbacks that record progress into the run file and poll for cancellation."""
 
-    def __init__(self, writer: RunWriter, run_dir: RunDir, key: str, stop: _Stop) -> None:
+    def __init__(self, writer: RunWriter, run_dir: RunDir, key: str, stop: _Stop,
+                 idle: _IdleSlots | None = None) -> None:
         self.writer, self.run_dir, self.key, self.stop = writer, run_dir, key, stop
+        self.idle = idle
         self._next_cancel_poll = 0.0
         self._cancelled = False
 
     def on_log(self, iteration: int, total: int, scalars: dict[str, float]) -> None:
-        first = not self.writer.record.log_rows
-        self.writer.record.add_log(iteration, total, scalars)
+        record = self.writer.record
+        first = not record.log_rows
+        record.add_log(iteration, total, scalars)
+        if self.idle is not None and record.device == "cpu":
+            record.latest["threads"] = float(self.idle.adjust())   # shown beside the device while it trains
         self.writer.flush(force=first)
 
     def on_metrics(self, iteration: int, metrics: dict[str, float]) -> None:

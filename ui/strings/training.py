@@ -106,6 +106,7 @@ EN = {
     "training.detached": "You stopped watching that run; it keeps training for the others and will be in the cache when it ends.",
     "training.queued": "Waiting for a free worker: place {position} in the queue.",
     "training.progress": "Iteration {iteration} of {total} · about {eta} left · on {device}",
+    "training.device_threads": "{device}, {threads} thread(s)",
     "training.starting": "Starting: loading the data and building the networks for {total} iterations…",
     "training.from_cache": (
         "From cache: this exact configuration was trained before, so its results are shown at once."
@@ -297,6 +298,7 @@ ZH = {
     "training.detached": "你已不再关注那次训练；它会为其他人继续训练，结束后会留在缓存里。",
     "training.queued": "正在等待空闲的训练进程：排在队列第 {position} 位。",
     "training.progress": "第 {iteration} / {total} 次迭代 · 预计还需 {eta} · 设备 {device}",
+    "training.device_threads": "{device}，{threads} 个线程",
     "training.starting": "正在启动：加载数据并构建网络，共 {total} 次迭代……",
     "training.from_cache": "来自缓存：这个配置以前训练过，因此立即显示结果。",
     "training.outcome.diverged": "训练发散：{message} 下面的曲线显示发散之前的过程。",

@@ -99,6 +99,13 @@ def show_cluster() -> None:
                  gpus_busy=glance.gpus_busy, gpus=glance.gpus, waiting=glance.runs_waiting))
 
 
+def device_text(device: str, latest: dict[str, float]) -> str:
+    """The device a run trains on, with its CPU threads while the worker reports them (an image
+    run alone on a machine borrows the idle cores: `limits.borrowed_threads`)."""
+    threads = latest.get("threads")
+    return t("training.device_threads", device=device, threads=int(threads)) if threads else device
+
+
 def show_where(node: str, device: str) -> None:
     """Where a run trains, when that is not this machine (a Ray node)."""
     if node and node != socket.gethostname():
@@ -124,7 +131,7 @@ def live_run(key: str, run_config: RunConfig) -> None:
     else:
         st.progress(progress.fraction, text=t("training.progress", iteration=progress.iteration,
                                               total=progress.total, eta=format_seconds(progress.eta_seconds),
-                                              device=progress.device))
+                                              device=device_text(progress.device, progress.latest)))
     if progress.status == "running":
         show_where(progress.node, progress.device)
     teacher.attachments().watching(key, teacher.visitor_id())
