@@ -131,19 +131,22 @@ def lone_run_threads(cpus: int) -> int:
     return max(1, min(IMAGE_RUN_THREADS, cpus))
 
 
-def borrowed_threads(own: int, capacity: int, busy: int) -> int:
+def borrowed_threads(own: int, capacity: int, busy: int, cpus: int) -> int:
     """Threads an image run holding `own` of `capacity` worker slots trains on while `busy`
-    slots (its own included) are held: its own, plus its share of the idle slots, split among
-    the runs in proportion to the slots they hold, at most IMAGE_RUN_THREADS (never fewer than
-    `own`). Borrowing takes no slot: a run launched next takes one at once, and the borrower
-    gives the thread back at its next look (`runs.worker`, about once a second).
+    slots (its own included) are held, on a machine with `cpus` CPUs: its own, plus its share
+    of the idle ones, split among the runs in proportion to the slots they hold, at most
+    IMAGE_RUN_THREADS (never fewer than `own`). Idle means within both budgets: slots beyond
+    the CPUs (`GAN_EXPLORER_MAX_WORKERS` above them) lend no core that is not there, and CPUs
+    beyond the slots (a server held to fewer workers) are not taken. Borrowing takes no slot:
+    a run launched next takes one at once, and the borrower gives the thread back at its next
+    look (`runs.worker`, about once a second).
 
     Measured on a 2-core machine, an `mnist-cgan` run alone (seed 0): 169 s on both cores
     against 214 s on one (1.26x), with the same scores, and identical weights after 100
     iterations on one thread or two (the CPU kernels' results here do not depend on the thread
     count), so borrowing changes speed, not results.
     """
-    idle = max(capacity - busy, 0)
+    idle = max(min(capacity, cpus) - busy, 0)
     share = idle * own // max(busy, own)
     return max(own, min(own + share, IMAGE_RUN_THREADS))
 

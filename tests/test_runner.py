@@ -211,12 +211,19 @@ def test_toy_runs_train_side_by_side_and_a_run_takes_the_slots_it_trains_on(
 
 
 def test_borrowed_threads_share_the_idle_slots() -> None:
-    assert borrowed_threads(1, 2, 1) == 2                    # alone on two slots: both cores
-    assert borrowed_threads(1, 2, 2) == 1                    # a second run took the other slot
-    assert borrowed_threads(1, 4, 2) == 2                    # two one-slot runs split two idle slots
-    assert borrowed_threads(2, 4, 3) == 2                    # one idle slot among 2 + 1 held: less than one each
-    assert borrowed_threads(1, 16, 1) == IMAGE_RUN_THREADS   # never more than an image run can use
-    assert borrowed_threads(IMAGE_RUN_THREADS + 2, 16, IMAGE_RUN_THREADS + 2) == IMAGE_RUN_THREADS + 2  # nor fewer than its own
+    assert borrowed_threads(1, 2, 1, cpus=2) == 2                    # alone on two slots: both cores
+    assert borrowed_threads(1, 2, 2, cpus=2) == 1                    # a second run took the other slot
+    assert borrowed_threads(1, 4, 2, cpus=4) == 2                    # two one-slot runs split two idle slots
+    assert borrowed_threads(2, 4, 3, cpus=4) == 2                    # one idle slot among 2 + 1 held: less than one each
+    assert borrowed_threads(1, 16, 1, cpus=16) == IMAGE_RUN_THREADS  # never more than an image run can use
+    assert borrowed_threads(IMAGE_RUN_THREADS + 2, 16, IMAGE_RUN_THREADS + 2, cpus=16) == IMAGE_RUN_THREADS + 2  # nor fewer than its own
+    # more slots than cores (GAN_EXPLORER_MAX_WORKERS=8 on two): only the idle cores are lent
+    assert borrowed_threads(1, 8, 1, cpus=2) == 2
+    assert borrowed_threads(1, 8, 2, cpus=2) == 1
+    assert borrowed_threads(1, 8, 5, cpus=2) == 1
+    # fewer slots than cores (a server held to two workers on 16): the cores beyond them stay free
+    assert borrowed_threads(1, 2, 1, cpus=16) == 2
+    assert borrowed_threads(1, 1, 1, cpus=16) == 1
 
 
 def test_an_image_run_alone_trains_on_the_idle_slot_and_gives_it_back(runs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -226,7 +233,7 @@ def test_an_image_run_alone_trains_on_the_idle_slot_and_gives_it_back(runs: Path
     monkeypatch.delenv("GAN_EXPLORER_THREADS")
     own = image_run_threads(available_cpus())
     runner = make_runner(runs, max_workers=own + 1)
-    alone, shared = borrowed_threads(own, own + 1, own), own       # 2 and 1 on a 2-core machine
+    alone, shared = borrowed_threads(own, own + 1, own, available_cpus()), own       # 2 and 1 on a 2-core machine
     image = runner.launch(preset("mnist-gan", iterations=50_000, seed=60))
     assert image.outcome == "started"
     threads = lambda: runner.progress(image.key).latest.get("threads")   # noqa: E731

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gan_engine.errors import GanExplorerError, RunError
-from gan_engine.limits import THREADS_ENV, borrowed_threads, threads_setting
+from gan_engine.limits import THREADS_ENV, available_cpus, borrowed_threads, threads_setting
 from gan_engine.runs.coordination import RunDir
 
 if TYPE_CHECKING:
@@ -120,6 +120,7 @@ class _IdleSlots:
 
     def __init__(self, run_dir: RunDir, capacity: int, own: int) -> None:
         self.run_dir, self.capacity, self.own = run_dir, capacity, own
+        self.cpus = available_cpus()
         self.threads = own
         self._next_look = 0.0
 
@@ -128,7 +129,7 @@ class _IdleSlots:
         now = time.monotonic()
         if now >= self._next_look:
             self._next_look = now + IDLE_POLL_SECONDS
-            threads = borrowed_threads(self.own, self.capacity, self.run_dir.busy_slots(self.capacity))
+            threads = borrowed_threads(self.own, self.capacity, self.run_dir.busy_slots(self.capacity), self.cpus)
             if threads != self.threads:
                 import torch   # loaded by the training that calls this
 
