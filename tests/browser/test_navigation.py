@@ -75,7 +75,14 @@ def test_language_switch_and_shared_link(page, server) -> None:
     page.wait_for_url("**/Training?lang=zh")
     wait_for_app(page, timeout_ms=60000)
     assert page.locator("h1").first.inner_text() == "训练"
-    page.go_back()
+    # Back, until the page is no longer Training: on a loaded machine Streamlit's frontend can
+    # push Training's address more than once while the page re-sets its query parameters (seen
+    # once in CI: Back stayed on Training?lang=zh), so home may be an entry or two further.
+    for _ in range(3):
+        page.go_back()
+        wait_for_app(page, timeout_ms=60000)
+        if "/Training" not in page.url:
+            break
     page.wait_for_url(lambda url: "/Training" not in url and "lang=zh" in url, timeout=60000)   # back home
     wait_for_app(page)
     page.locator("h1").filter(has_text="GAN 探索器").wait_for(timeout=60000)
