@@ -126,9 +126,10 @@ def image_run_threads(cpus: int) -> int:
 
 
 def lone_run_threads(cpus: int) -> int:
-    """Threads of an image run alone on a machine with `cpus` CPUs: its own slots plus the idle
-    ones it borrows (`borrowed_threads`), at most IMAGE_RUN_THREADS."""
-    return max(1, min(IMAGE_RUN_THREADS, cpus))
+    """Threads of an image run alone on a machine with `cpus` CPUs and as many worker slots:
+    its own slots plus the idle ones it borrows (`borrowed_threads`)."""
+    own = image_run_threads(cpus)
+    return borrowed_threads(own, cpus, own, cpus)
 
 
 def borrowed_threads(own: int, capacity: int, busy: int, cpus: int) -> int:

@@ -168,7 +168,7 @@ def _run(run_dir: RunDir, key: str, device: str, stop: _Stop, got_slot: bool, id
 
 
 def _train(record: "RunRecord", writer: "RunWriter", run_dir: RunDir, key: str, device: str, stop: _Stop,
-           idle: _IdleSlots | None = None) -> None:
+           idle: _IdleSlots | None) -> None:
     """Train `record.config`, filling `record`; every outcome ends in a final status. With
     `idle`, an image run on the CPU also trains on the threads of idle slots."""
     def flush_device(name: str) -> None:
@@ -301,7 +301,7 @@ class _StoreCallbacks:
     """TrainingCallbacks that record progress into the run file and poll for cancellation."""
 
     def __init__(self, writer: RunWriter, run_dir: RunDir, key: str, stop: _Stop,
-                 idle: _IdleSlots | None = None) -> None:
+                 idle: _IdleSlots | None) -> None:
         self.writer, self.run_dir, self.key, self.stop = writer, run_dir, key, stop
         self.idle = idle
         self._next_cancel_poll = 0.0
