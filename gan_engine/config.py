@@ -273,22 +273,27 @@ PRESETS: dict[str, RunConfig] = {
                            pack=4, label_smoothing=0.1, ema_decay=0.999, lr_schedule="linear", precision="bf16",
                            lr_d=4e-4, lr_g=4e-4, iterations=20000, batch_size=256, snapshot_every=2000,
                            log_every=50),
-    # The MNIST preset the Training page offers first: every digit in about 3 minutes of one
-    # CPU thread. A small conditional DCGAN pair (width 32, batch norm, bfloat16) whose
-    # discriminator reads the label two ways: a projection (Miyato & Koyama 2018) and an
-    # auxiliary classifier that names real digits and has an eleventh class, "generated", for
-    # every fake (AM-GAN, Zhou et al. 2018; G is rewarded when D names the digit it was asked
-    # for), judging each sample on its own; MSGAN's mode-seeking penalty (Mao et al. 2019)
-    # keeps two z of one digit apart, which the classifier's reward alone would not (without
-    # it the digits were 97-98% recognised at diversity 0.74-0.77). Worst digit by the stricter
-    # judge over seeds 0-4: with the sixth session's recipe (AC-GAN's ten classes, PacGAN pairs
-    # of one digit) 87.5-93.8%; with the "generated" class and the pairs 91.5-93.8%; as here
-    # 96.3-97.3% (benchmarks/quality.py). A linearly decaying learning rate and an EMA generator.
+    # The MNIST preset the Training page offers first: every digit in about 80 s of CPU. A small
+    # conditional DCGAN pair (width 32, batch norm, bfloat16) whose discriminator reads the label
+    # two ways: a projection (Miyato & Koyama 2018) and an auxiliary classifier that names real
+    # digits and has an eleventh class, "generated", for every fake (AM-GAN, Zhou et al. 2018;
+    # G is rewarded when D names the digit it was asked for), judging each sample on its own;
+    # MSGAN's mode-seeking penalty (Mao et al. 2019) keeps two z of one digit apart, which the
+    # classifier's reward alone would not. 2,600 iterations (about half the seventh session's
+    # 5,000), measured one seed at a time (benchmarks/quality.py, the stricter judge's worst
+    # digit / diversity): a classifier term twice as strong lifted seed 0 from 92.6% to 96.2%
+    # but cost variety (0.86 -> 0.81); Adam without momentum (beta1 = 0, beta2 = 0.99) gave the
+    # variety back (0.87, 96.4%); aux_weight 5 makes every digit recognisable sooner, a
+    # discriminator that learns twice as fast as G (TTUR) judges the digits sharply early on,
+    # and mode seeking 1.4 (from 0.4) pays for the variety both cost. Seeds 0-4: worst digit
+    # 97.0-97.6%, diversity 0.85-0.87 (the 5,000-iteration recipe: 96.3-97.6%, 0.83-0.86). The
+    # EMA's warm-up, min(decay, (1 + t) / (10 + t)), stays below 0.9966 in a run this short, so
+    # the decay set here is not reached.
     "mnist-cgan": RunConfig(preset="mnist-cgan", target="mnist", arch="dcgan", conditional=True,
-                            conditioning="projection", aux_weight=1.0, fake_class=True, mode_seeking=0.4,
-                            norm="batchnorm", latent_dim=64, hidden_dim=32, batch_size=64, lr_d=4e-4,
-                            lr_g=4e-4, lr_schedule="linear", ema_decay=0.999, precision="bf16",
-                            iterations=5000, snapshot_every=500, log_every=20),
+                            conditioning="projection", aux_weight=5.0, fake_class=True, mode_seeking=1.4,
+                            norm="batchnorm", latent_dim=64, hidden_dim=32, batch_size=64, lr_d=1.2e-3,
+                            lr_g=6e-4, beta1=0.0, beta2=0.99, lr_schedule="linear", ema_decay=0.999,
+                            precision="bf16", iterations=2600, snapshot_every=500, log_every=20),
     # The source notebook's conditional MLP GAN (label beside the input, LayerNorm, LeakyReLU)
     # made to learn every digit in ~4-5 min of CPU: two hidden layers of 256, a projection
     # discriminator, PacGAN pairs against collapse, one-sided label smoothing, a linearly

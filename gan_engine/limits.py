@@ -142,7 +142,8 @@ def borrowed_threads(own: int, capacity: int, busy: int, cpus: int) -> int:
     a run launched next takes one at once, and the borrower gives the thread back at its next
     look (`runs.worker`, about once a second).
 
-    Measured on a 2-core machine, an `mnist-cgan` run alone (seed 0): 169 s on both cores
+    Measured on a 2-core machine, an `mnist-cgan` run alone (seed 0, the 5,000-iteration recipe
+    of the eighth session): 169 s on both cores
     against 214 s on one (1.26x), with the same scores, and identical weights after 100
     iterations on one thread or two (the CPU kernels' results here do not depend on the thread
     count), so borrowing changes speed, not results.

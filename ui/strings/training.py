@@ -23,8 +23,8 @@ EN = {
     "training.preset.mnist-cgan": "MNIST digits, conditional GAN: G and D see the digit's label. Small convolutional "
                                   "networks; D reads the label by a projection and also names the digit, with an "
                                   "eleventh answer, \"generated\", for G's samples (AM-GAN); G is also penalised "
-                                  "when two of its samples of one digit look alike (mode seeking). About 3 min of "
-                                  "CPU: every digit recognised about 96-97% of the time.",
+                                  "when two of its samples of one digit look alike (mode seeking). About 1.5 min "
+                                  "of CPU: every digit recognised about 97-98% of the time.",
     "training.preset.mnist-cgan-mlp": "MNIST digits, conditional GAN with the notebook's fully connected networks, "
                                       "a projection discriminator, PacGAN pairs and an EMA generator (about 5 min "
                                       "of CPU): the previous mnist-cgan, to compare with.",
@@ -222,7 +222,7 @@ ZH = {
     "training.preset.mnist-gan": "MNIST 手写数字，无条件全连接 GAN，带 LayerNorm 和 EMA 生成器；D 一次判别四个样本（PacGAN），能察觉缺少某些数字（CPU 2–4 分钟）：十个数字都会生成。",
     "training.preset.mnist-cgan": "MNIST 手写数字，条件 GAN：G 和 D 都能看到数字标签。小型卷积网络；D 通过投影读取标签，"
                                   "同时说出数字是几，对 G 的样本还有第十一个答案“生成的”（AM-GAN）；G 生成的同一数字的两个样本"
-                                  "过于相似时也会受罚（模式寻求）。CPU 约 3 分钟：每个数字的识别率约 96–97%。",
+                                  "过于相似时也会受罚（模式寻求）。CPU 约 1.5 分钟：每个数字的识别率约 97–98%。",
     "training.preset.mnist-cgan-mlp": "MNIST 手写数字，条件 GAN：沿用笔记本的全连接网络，加上投影判别器、PacGAN 成对判别和 "
                                       "EMA 生成器（CPU 约 5 分钟）：之前的 mnist-cgan，留作对比。",
     "training.preset.mnist-cdcgan": "MNIST 手写数字，条件卷积 GAN：随项目提供的生成器所用的配方，即早先的 mnist-cgan（D 只说出真实数字是几（AC-GAN），并成对看同一数字的样本）加宽一倍、训练四倍长（CPU 约 12 分钟）。",
