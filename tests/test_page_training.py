@@ -185,7 +185,7 @@ def test_url_values_are_checked_once_per_session(runs_dir: Path) -> None:
     ("train_k", "nan", None, "ignored"),
     ("train_k", "1" * 60, None, "ignored"),
     ("train_lr_d", "1e-3", 1e-3, None),
-    ("train_lr_d", "1.1e-3", 1e-3, "rounded"),
+    ("train_lr_d", "1.05e-3", 1e-3, "rounded"),   # the nearest option (1.2e-3, a preset's, is one)
     ("train_lr_d", "1e-9", 1e-5, "clamped"),
     ("train_lr_d", "-1", None, "ignored"),
     ("train_batch", "100", 128, "rounded"),
