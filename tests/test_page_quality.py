@@ -95,6 +95,6 @@ def test_a_launched_mnist_run_shows_the_judges_scores(runs_dir: Path) -> None:
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     summary = RunStore(runs_dir).summary(at.session_state["train_active_key"])
-    assert summary.status == "done" and summary.metrics["quality_samples"] == 500
+    assert summary.status == "done" and summary.metrics["quality_samples"] == 2000
     assert strings.EN["training.plot.min_accuracy"] in [metric.label for metric in at.metric]
     assert [e.value for e in at.error][0].startswith("Mode collapse:")    # ten iterations learn no digit

@@ -142,10 +142,10 @@ def test_a_worker_records_both_judges_scores_at_every_snapshot(runs):
                    "frechet_ratio", "judge_disagreement", *(f"accuracy_{d}" for d in range(10))):
         assert series[column].notna().all(), column
     assert "share_0" not in series                     # a conditional run: accuracy, not the histogram
-    assert series["quality_samples"].tolist() == [200, 200, 500]   # more at the last snapshot
+    assert series["quality_samples"].tolist() == [200, 200, 2000]   # more at the last snapshot
     assert (series["frechet_floor"] > 0).all() and (series["frechet"] > series["frechet_floor"]).all()
     summary = runner.store.summary(launch.key)
-    assert summary.metrics["quality_samples"] == 500
+    assert summary.metrics["quality_samples"] == 2000
     assert summary.metrics["min_accuracy"] == series["min_accuracy"].iloc[-1]
     assert 0 < summary.metrics["quality_seconds"] < summary.seconds
     # four iterations teach nothing: the page will say so
@@ -161,7 +161,7 @@ def test_judging_snapshots_does_not_change_training(judges):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
     assert [iteration for iteration, _ in watched.rows] == [0, 3, 6]
     assert all("share_9" in metrics and "min_share" in metrics for _, metrics in watched.rows)
-    assert judged.metrics["quality_samples"] == 500 and "quality_seconds" in judged.metrics
+    assert judged.metrics["quality_samples"] == 2000 and "quality_seconds" in judged.metrics
     assert judge.snapshot_judge(preset("ring2d"), judges) is None
 
 
@@ -205,12 +205,12 @@ def test_the_first_mnist_preset_learns_every_digit_in_a_short_run(judges, monkey
 
 def test_the_unconditional_convolutional_preset_draws_every_digit_in_a_short_run(judges, monkeypatch):
     # mnist-dcgan cut to 1,500 iterations (about 70 s on one thread) on the fixture: nobody asks
-    # for a digit, so the histogram of what both judges read in its 500 final samples must
-    # cover all ten (seed 0: the rarest 2.0%, 10 samples; the bar is 3), with most digits at
-    # the 2% a trained run keeps and variety within each. A collapsed generator draws one or
+    # for a digit, so the histogram of what both judges read in its 2,000 final samples must
+    # cover all ten (seed 0: the rarest 1.85%, 37 samples; the bar is 0.6%), with most digits at
+    # the 2% a trained run keeps (seed 0: nine) and variety within each (0.95). A collapsed generator draws one or
     # two digits (see the collapsing configuration above) and fails every one of these.
     metrics = short_judged_run(preset("mnist-dcgan", iterations=1500, snapshot_every=500, seed=0), judges,
                                monkeypatch)
-    assert metrics["quality_samples"] == 500, metrics
+    assert metrics["quality_samples"] == 2000, metrics
     assert metrics["min_share"] >= 3 / 500, metrics
     assert metrics["digits_produced"] >= 8 and metrics["diversity_ratio"] >= 0.8, metrics
