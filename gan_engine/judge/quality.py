@@ -15,8 +15,9 @@ the project's bars are stated for. The final count is what the run's verdict rea
 not be so small that chance decides it: a digit recognised 97% of the time shows as 94% in 50
 samples often enough that the worst of ten digits fell under the 95% bar for a run that clears
 97% on 1,000 per digit (`mnist-cgan` seed 0: worst digit 94.0% on 50 per digit, 96.5-97.0% on
-200, 96.9-97.3% on 1,000, over three sets of latents), and diversity moves with it. The Fréchet distance of a smaller set is biased upwards, so a
-run's values read a little worse than a benchmark's. The metrics:
+200, 96.9-97.3% on 1,000, over three sets of latents), and diversity moves with it. The
+Fréchet distance of a smaller set is biased upwards, so a run's values read a little worse
+than a benchmark's. The metrics:
 
 - `digits_produced` (0-10): conditional, digits recognised in most samples asked for them;
   unconditional, digits that are at least 2% of the samples;
