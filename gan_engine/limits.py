@@ -143,10 +143,9 @@ def borrowed_threads(own: int, capacity: int, busy: int, cpus: int) -> int:
     look (`runs.worker`, about once a second).
 
     Measured on a 2-core machine, an `mnist-cgan` run alone (seed 0, the 5,000-iteration recipe
-    of the eighth session): 169 s on both cores
-    against 214 s on one (1.26x), with the same scores, and identical weights after 100
-    iterations on one thread or two (the CPU kernels' results here do not depend on the thread
-    count), so borrowing changes speed, not results.
+    of the eighth session): 169 s on both cores against 214 s on one (1.26x), with the same
+    scores, and identical weights after 100 iterations on one thread or two (the CPU kernels'
+    results here do not depend on the thread count), so borrowing changes speed, not results.
     """
     idle = max(min(capacity, cpus) - busy, 0)
     share = idle * own // max(busy, own)
